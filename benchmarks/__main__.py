@@ -1,0 +1,5 @@
+"""`python -m benchmarks [NAME ...] [--json FILE]`."""
+
+from benchmarks.harness import main
+
+raise SystemExit(main())

@@ -1,0 +1,79 @@
+"""What the benchmarks launch: the one place to change commands and marker words."""
+
+import os
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from benchmarks.harness import BenchmarkError, work_dir
+
+ROOT = Path(__file__).resolve().parent.parent
+FRONTDESK = [sys.executable, "-m", "frontdesk"]
+WORKSTATION = "bench"
+# The login form label, written contiguously once the login screen is painted.
+LOGIN_MARKER = "Username"
+BARE_MARKER = "Ready"
+BARE_CMD = [sys.executable, str(Path(__file__).with_name("bare_app.py"))]
+
+
+def frontdesk_cmd(db: Path) -> list[str]:
+    """Command that starts a frontdesk session on `db`."""
+    return [*FRONTDESK, "--db", str(db), "--workstation", WORKSTATION]
+
+
+def demo_cmd(db: Path, scale: str) -> list[str]:
+    """Command that builds a demo database at `db`."""
+    return [*FRONTDESK, "demo", "--db", str(db), "--scale", scale, "--no-open"]
+
+
+@dataclass(frozen=True)
+class Target:
+    """A command to run on a pty and the word that shows it is ready."""
+
+    name: str
+    cmd: list[str]
+    marker: str
+
+
+BARE = Target("bare", BARE_CMD, BARE_MARKER)
+
+
+def use_bare_target() -> bool:
+    """FRONTDESK_BENCH_TARGET=bare measures the bare app against itself (harness check)."""
+    return os.environ.get("FRONTDESK_BENCH_TARGET", "") == "bare"
+
+
+_demo_dbs: dict[str, Path] = {}
+DEMO_TIMEOUT_S = {"small": 300.0, "large": 3600.0}
+
+
+def demo_db(scale: str = "small") -> Path:
+    """A demo database built once per run (FRONTDESK_BENCH_DB reuses or keeps a file)."""
+    if scale in _demo_dbs:
+        return _demo_dbs[scale]
+    env_db = os.environ.get("FRONTDESK_BENCH_DB")
+    db = Path(env_db) if env_db else work_dir() / f"demo-{scale}.db"
+    if not db.exists():
+        try:
+            done = subprocess.run(
+                demo_cmd(db, scale),
+                cwd=ROOT,
+                capture_output=True,
+                text=True,
+                timeout=DEMO_TIMEOUT_S.get(scale, 600.0),
+            )
+        except subprocess.TimeoutExpired as e:
+            raise BenchmarkError(f"demo --scale {scale} timed out after {e.timeout:.0f} s") from e
+        if done.returncode != 0 or not db.exists():
+            tail = (done.stderr or done.stdout).strip()[-800:]
+            raise BenchmarkError(f"demo --scale {scale} failed ({done.returncode}): {tail}")
+    _demo_dbs[scale] = db
+    return db
+
+
+def frontdesk_target(scale: str = "small") -> Target:
+    """frontdesk up to its login screen (or the bare app, see use_bare_target)."""
+    if use_bare_target():
+        return BARE
+    return Target("frontdesk", frontdesk_cmd(demo_db(scale)), LOGIN_MARKER)

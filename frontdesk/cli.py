@@ -1,0 +1,282 @@
+"""The `frontdesk` command: open the console, make a demo practice, and the shell tools a
+manager needs on the server (migrate, check, user, audit)."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import os
+import socket
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from frontdesk import __version__
+from frontdesk.errors import FrontDeskError
+
+__all__ = ["default_db_path", "main"]
+
+PROG = "frontdesk"
+
+
+def default_db_path(name: str = "frontdesk.db") -> Path:
+    """`frontdesk.db` (or `name`) in the platform data directory (created if missing)."""
+    from platformdirs import user_data_path
+
+    return user_data_path("frontdesk", appauthor=False, ensure_exists=True) / name
+
+
+def _workstation(args: argparse.Namespace) -> str:
+    name = args.workstation or os.environ.get("FRONTDESK_WORKSTATION") or socket.gethostname()
+    return name.strip()[:32] or "workstation"
+
+
+def _db_path(args: argparse.Namespace, default_name: str = "frontdesk.db") -> Path:
+    if args.db:
+        return Path(args.db).expanduser()
+    if os.environ.get("FRONTDESK_DB"):
+        return Path(os.environ["FRONTDESK_DB"]).expanduser()
+    return default_db_path(default_name)
+
+
+def _open(args: argparse.Namespace, *, create: bool = True):
+    from frontdesk.data.schema import open_database
+
+    return open_database(_db_path(args), create=create)
+
+
+def _shell_desk(db):
+    """A desk for shell commands: acts as a manager, audited as the Unix user."""
+    from frontdesk.data.clock import Clock
+    from frontdesk.services.context import Desk
+    from frontdesk.services.practice import load_settings
+
+    tz = load_settings(db).time_zone
+    return Desk(db=db, clock=Clock(tz), workstation=f"shell:{getpass.getuser()}", shell=True)
+
+
+def _run_console(db, workstation: str) -> int:
+    from frontdesk.app import FrontDeskApp
+
+    FrontDeskApp(db=db, workstation=workstation).run()
+    return 0
+
+
+# -- commands ---------------------------------------------------------------------------
+
+
+def cmd_open(args: argparse.Namespace) -> int:
+    db = _open(args)
+    return _run_console(db, _workstation(args))
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from frontdesk.services import demo
+
+    path = _db_path(args, "demo.db")
+    args.db = str(path)
+    db = _open(args)
+    desk = _shell_desk(db)
+    if demo.build_demo(desk, scale=args.scale, seed=args.seed):
+        print(f"Created the demo practice ({args.scale}) in {path}")
+    else:
+        print(f"Opening the existing practice in {path}")
+    print(demo.demo_logins_text())
+    if args.no_open:
+        db.close()
+        return 0
+    return _run_console(db, _workstation(args))
+
+
+def cmd_migrate(args: argparse.Namespace) -> int:
+    from frontdesk.data.schema import SCHEMA_VERSION, migrate
+
+    db = _open(args, create=True)
+    applied = migrate(db)  # open_database has already applied; this reports "up to date"
+    print(
+        f"Schema version {SCHEMA_VERSION}: "
+        + ("applied " + ", ".join(applied) if applied else "up to date.")
+    )
+    return 0
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from frontdesk.data.db import SQLITE_VERSION, journal_warning, sqlite3
+    from frontdesk.data.schema import SCHEMA_VERSION, state
+    from frontdesk.services.audit import verify_chain
+
+    db = _open(args, create=False)
+    problems = 0
+    warning = journal_warning()
+    library = getattr(sqlite3, "__name__", "sqlite3")
+    print(f"SQLite library   {SQLITE_VERSION} ({library}){'' if warning is None else '  WARNING'}")
+    if warning:
+        print(f"                 {warning}")
+    print(f"Journal mode     {db.journal}")
+    current = state(db)
+    print(
+        f"Schema version   {current.version} of {SCHEMA_VERSION}"
+        f"{' (up to date)' if not current.pending else ' (pending: run migrate)'}"
+    )
+    integrity = [row[0] for row in db.execute("PRAGMA integrity_check").fetchall()]
+    ok = integrity == ["ok"]
+    problems += not ok
+    print(f"Integrity        {'ok' if ok else '; '.join(integrity[:5])}")
+    chain = verify_chain(_shell_desk(db))
+    problems += not chain.ok
+    print(
+        f"Audit chain      {'ok' if chain.ok else 'BROKEN: ' + chain.problem} "
+        f"({chain.rows} rows checked)"
+    )
+    return 1 if problems else 0
+
+
+def _secret(prompt: str) -> str:
+    if sys.stdin.isatty():
+        return getpass.getpass(prompt)
+    line = sys.stdin.readline()
+    return line.rstrip("\n")
+
+
+def _new_secret(what: str) -> str:
+    first = _secret(f"New {what}: ")
+    if sys.stdin.isatty() and _secret(f"Repeat the {what}: ") != first:
+        raise FrontDeskError(f"The two {what}s differ; nothing was changed.")
+    return first
+
+
+def cmd_user(args: argparse.Namespace) -> int:
+    from frontdesk.services import accounts
+
+    db = _open(args, create=False)
+    desk = _shell_desk(db)
+    if args.user_command == "list":
+        for member in accounts.list_staff(desk):
+            state = "active" if member.active else "inactive"
+            if member.locked_until:
+                state += ", locked"
+            print(f"{member.username:<16} {member.role:<13} {state:<16} {member.full_name}")
+        return 0
+    if args.user_command == "add":
+        password = _new_secret("password")
+        pin = _new_secret("PIN")
+        member = accounts.add_staff(
+            desk,
+            args.username,
+            args.name,
+            args.role,
+            password,
+            pin,
+            credentials=args.credentials or "",
+        )
+        print(f"Added {member.username} ({member.role}).")
+        return 0
+    member = accounts.find_staff(desk, args.username)
+    if args.user_command == "passwd":
+        accounts.reset_password(desk, member.id, _new_secret("password"))
+        print(f"Password of {member.username} changed; the login is unlocked.")
+    elif args.user_command == "pin":
+        accounts.reset_pin(desk, member.id, _new_secret("PIN"))
+        print(f"PIN of {member.username} changed.")
+    elif args.user_command == "disable":
+        accounts.set_active(desk, member.id, False)
+        print(f"{member.username} is deactivated.")
+    elif args.user_command == "enable":
+        accounts.set_active(desk, member.id, True)
+        print(f"{member.username} is active again.")
+    elif args.user_command == "unlock":
+        accounts.unlock(desk, member.id)
+        print(f"{member.username} is unlocked.")
+    return 0
+
+
+def cmd_audit(args: argparse.Namespace) -> int:
+    from frontdesk.services.audit import verify_chain
+
+    db = _open(args, create=False)
+    chain = verify_chain(_shell_desk(db))
+    if chain.ok:
+        print(f"Audit chain ok: {chain.rows} rows.")
+        return 0
+    print(f"Audit chain BROKEN: {chain.problem}.")
+    return 1
+
+
+# -- parsing ----------------------------------------------------------------------------
+
+
+def _parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--db",
+        metavar="PATH",
+        default=argparse.SUPPRESS,
+        help="database file (default: $FRONTDESK_DB, else frontdesk.db in the data directory)",
+    )
+    common.add_argument(
+        "--workstation",
+        metavar="NAME",
+        default=argparse.SUPPRESS,
+        help="this workstation's name (default: $FRONTDESK_WORKSTATION, else the host name)",
+    )
+    parser = argparse.ArgumentParser(
+        prog=PROG,
+        parents=[common],
+        description="The front-desk console of the practice. With no command it opens the console.",
+    )
+    parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
+    parser.set_defaults(func=cmd_open)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    demo = sub.add_parser("demo", parents=[common], help="create a demo practice and open it")
+    demo.add_argument("--scale", choices=("small", "large"), default="small")
+    demo.add_argument("--seed", type=int, default=7)
+    demo.add_argument("--no-open", action="store_true", help="create it, do not open it")
+    demo.set_defaults(func=cmd_demo)
+
+    sub.add_parser("migrate", parents=[common], help="apply schema migrations").set_defaults(
+        func=cmd_migrate
+    )
+    sub.add_parser(
+        "check", parents=[common], help="check the library, schema, integrity and audit chain"
+    ).set_defaults(func=cmd_check)
+
+    user = sub.add_parser("user", parents=[common], help="manage logins from the shell")
+    user.set_defaults(func=cmd_user)
+    users = user.add_subparsers(dest="user_command", metavar="ACTION", required=True)
+    add = users.add_parser("add", parents=[common], help="add a login (asks for password and PIN)")
+    add.add_argument("username")
+    add.add_argument("--name", required=True, help="full name")
+    add.add_argument(
+        "--role", required=True, choices=("receptionist", "manager", "provider", "clinical")
+    )
+    add.add_argument("--credentials", help="e.g. MD, PA-C, NP")
+    users.add_parser("list", parents=[common], help="list logins")
+    for action, text in (
+        ("passwd", "set a new password (and unlock)"),
+        ("pin", "set a new PIN"),
+        ("disable", "deactivate a login"),
+        ("enable", "reactivate a login"),
+        ("unlock", "clear failed attempts"),
+    ):
+        users.add_parser(action, parents=[common], help=text).add_argument("username")
+
+    audit = sub.add_parser("audit", parents=[common], help="audit trail tools")
+    audit.set_defaults(func=cmd_audit)
+    audit_sub = audit.add_subparsers(dest="audit_command", metavar="ACTION", required=True)
+    audit_sub.add_parser("verify", parents=[common], help="verify the hash chain")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    for name in ("db", "workstation"):
+        if not hasattr(args, name):
+            setattr(args, name, None)
+    try:
+        return args.func(args)
+    except FrontDeskError as error:
+        print(f"{PROG}: {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130

@@ -1,0 +1,110 @@
+"""Time: UTC instants stored, the practice's local time shown, DST handled honestly.
+
+A `Clock` is the one source of "now" (tests pass a fixed one). Wall-clock times that do
+not exist (spring forward) are refused; times that exist twice (fall back) must say which.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+
+import arrow
+
+from frontdesk.errors import BadTime
+
+__all__ = [
+    "Clock",
+    "check_time_zone",
+    "from_stored",
+    "local_wall_time",
+    "to_stored",
+]
+
+Which = Literal["earlier", "later"]
+
+
+def check_time_zone(name: str) -> str:
+    """Return `name` if it is an IANA time zone (e.g. America/Chicago), else BadTime."""
+    name = (name or "").strip()
+    if not name:
+        raise BadTime("Enter the practice's time zone, e.g. America/New_York.")
+    if name not in available_timezones():
+        raise BadTime(f"'{name}' is not a time zone; use a name like America/Chicago.")
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError) as error:
+        raise BadTime(f"'{name}' is not a time zone on this server.") from error
+    return name
+
+
+def local_wall_time(
+    day: dt.date, time: dt.time, tz: str, *, which: Which | None = None
+) -> arrow.Arrow:
+    """The instant at wall-clock `time` on `day` in zone `tz`.
+
+    Raises BadTime when the time falls in a DST gap (it never happens that day) or in a
+    DST fold (it happens twice) and `which` does not say the earlier or later one.
+    """
+    zone = ZoneInfo(tz)
+    naive = dt.datetime.combine(day, time.replace(tzinfo=None, fold=0))
+    first = naive.replace(tzinfo=zone, fold=0)
+    second = naive.replace(tzinfo=zone, fold=1)
+    # A gap: the wall time does not survive a round trip through UTC.
+    back = first.astimezone(dt.UTC).astimezone(zone).replace(tzinfo=None)
+    if back != naive:
+        raise BadTime(
+            f"{time:%H:%M} does not exist on {day:%a %d %b %Y}: the clocks jump forward "
+            "then. Choose another time."
+        )
+    if first.utcoffset() != second.utcoffset():
+        if which is None:
+            raise BadTime(
+                f"{time:%H:%M} happens twice on {day:%a %d %b %Y} (the clocks go back): "
+                "say the earlier or the later one."
+            )
+        chosen = first if which == "earlier" else second
+        return arrow.Arrow.fromdatetime(chosen.astimezone(dt.UTC))
+    return arrow.Arrow.fromdatetime(first.astimezone(dt.UTC))
+
+
+def to_stored(instant: arrow.Arrow | dt.datetime) -> str:
+    """A UTC instant as stored in the database: ISO 8601, 'Z', microseconds."""
+    moment = arrow.get(instant).to("UTC")
+    return moment.format("YYYY-MM-DDTHH:mm:ss.SSSSSS") + "Z"
+
+
+def from_stored(text: str) -> arrow.Arrow:
+    """The inverse of `to_stored`."""
+    return arrow.get(text).to("UTC")
+
+
+class Clock:
+    """Now, in UTC and in the practice's zone. `source` is replaceable for tests."""
+
+    def __init__(self, tz: str = "UTC", source: Callable[[], arrow.Arrow] | None = None):
+        self.tz = tz
+        self._source = source or arrow.utcnow
+
+    def now(self) -> arrow.Arrow:
+        """The current UTC instant."""
+        return self._source().to("UTC")
+
+    def local_now(self) -> arrow.Arrow:
+        """The current instant in the practice's zone."""
+        return self.now().to(self.tz)
+
+    def business_date(self) -> dt.date:
+        """Today's date at the practice (a business date is a local date)."""
+        return self.local_now().date()
+
+    def local(self, instant: arrow.Arrow | str) -> arrow.Arrow:
+        """An instant (or a stored one) shown in the practice's zone."""
+        moment = from_stored(instant) if isinstance(instant, str) else instant
+        return moment.to(self.tz)
+
+    def stamp(self) -> str:
+        """Now, as stored."""
+        return to_stored(self.now())

@@ -1,0 +1,154 @@
+"""One way into the database: the SQLite library, the connection pragmas, the write helper.
+
+The project never imports `sqlite3` itself: two SQLite libraries in one process do not see
+each other's POSIX locks and can corrupt the file, so everything takes the module that
+sqlite-utils chose (pysqlite3's bundled, current SQLite when installed) from here.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import stat
+from collections.abc import Iterator
+from pathlib import Path
+
+from sqlite_utils import Database
+from sqlite_utils.utils import sqlite3
+
+from frontdesk.errors import DatabaseProblem
+
+__all__ = [
+    "BUSY_TIMEOUT_MS",
+    "SQLITE_VERSION",
+    "Database",
+    "FrontDeskDatabase",
+    "connect",
+    "journal_warning",
+    "set_journal_mode",
+    "sqlite3",
+    "wal_is_safe",
+    "write",
+]
+
+SQLITE_VERSION: str = sqlite3.sqlite_version
+BUSY_TIMEOUT_MS = 10_000
+
+# Releases with the fix for the WAL-reset corruption bug (3.7.0 - 3.51.2), incl. backports.
+_WAL_FIXED_BACKPORTS = {(3, 44, 6), (3, 50, 7)}
+_WAL_FIXED_FROM = (3, 51, 3)
+
+
+def _version(text: str) -> tuple[int, int, int]:
+    major, minor, patch = ([int(p) for p in text.split(".")[:3]] + [0, 0, 0])[:3]
+    return major, minor, patch
+
+
+def wal_is_safe(version: str = SQLITE_VERSION) -> bool:
+    """True when this SQLite library can run WAL with several writing processes."""
+    ver = _version(version)
+    if ver >= _WAL_FIXED_FROM:
+        return True
+    # A backport fixes its own patch line from that release on.
+    return any(ver[:2] == fix[:2] and ver >= fix for fix in _WAL_FIXED_BACKPORTS)
+
+
+def journal_warning(version: str = SQLITE_VERSION) -> str | None:
+    """The warning shown when WAL is refused for this library, else None."""
+    if wal_is_safe(version):
+        return None
+    return (
+        f"SQLite {version} has the WAL-reset bug, so frontdesk uses the slower rollback "
+        "journal. Install frontdesk with the pysqlite3 wheel (SQLite 3.51.3 or newer)."
+    )
+
+
+class FrontDeskDatabase(Database):
+    """A sqlite-utils Database with the path it came from and its journal mode."""
+
+    path: Path
+    journal: str
+
+
+def _check_file(path: Path) -> None:
+    """Refuse a file we could not safely write before SQLite touches it."""
+    if path.exists():
+        if path.is_dir():
+            raise DatabaseProblem(f"{path} is a folder, not a database file.")
+        mode = path.stat().st_mode
+        if not os.access(path, os.W_OK) or not mode & (stat.S_IWUSR | stat.S_IWGRP):
+            raise DatabaseProblem(f"{path} is read-only; frontdesk needs to write to it.")
+    folder = path.parent if str(path.parent) else Path(".")
+    if not folder.exists():
+        raise DatabaseProblem(f"The folder {folder} does not exist.")
+    if not os.access(folder, os.W_OK):
+        raise DatabaseProblem(
+            f"The folder {folder} is read-only; the database needs its journal files there."
+        )
+
+
+def connect(path: str | Path, *, journal: bool = True) -> FrontDeskDatabase:
+    """Open `path` with the pragmas every session uses (WAL only on a safe SQLite).
+
+    With `journal=False` the file's journal mode is left alone (call `set_journal_mode`
+    once the file is known to be ours). Raises DatabaseProblem for a folder, a read-only
+    file or a file that is not SQLite.
+    """
+    path = Path(path)
+    _check_file(path)
+    try:
+        conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+    except sqlite3.Error as error:
+        raise DatabaseProblem(f"Cannot open {path}: {error}.") from error
+    db = FrontDeskDatabase(conn, execute_plugins=False)
+    db.path = path
+    try:
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        conn.execute("PRAGMA foreign_keys = ON")
+        conn.execute("PRAGMA synchronous = FULL")
+        db.journal = conn.execute("PRAGMA journal_mode").fetchone()[0]
+        if journal:
+            set_journal_mode(db)
+    except sqlite3.DatabaseError as error:
+        conn.close()
+        raise DatabaseProblem(f"{path} is not a frontdesk database ({error}).") from error
+    return db
+
+
+def set_journal_mode(db: FrontDeskDatabase) -> str:
+    """WAL on a safe SQLite library, else the rollback journal; returns the mode in use."""
+    wanted = "wal" if wal_is_safe() else "delete"
+    if db.journal != wanted:
+        # Switching needs the file to ourselves; while another session holds it the mode
+        # it already has stays (the mode is a property of the file).
+        with contextlib.suppress(sqlite3.OperationalError):
+            db.journal = db.conn.execute(f"PRAGMA journal_mode = {wanted}").fetchone()[0]
+    return db.journal
+
+
+@contextlib.contextmanager
+def write(db: Database) -> Iterator[Database]:
+    """One write transaction: BEGIN IMMEDIATE ... COMMIT, or ROLLBACK on any error.
+
+    IMMEDIATE takes the write lock up front, so a transaction that reads before it writes
+    waits its turn (busy_timeout) instead of failing with "database is locked". A write
+    inside another joins it: the outer one commits or rolls back the whole.
+    """
+    conn = db.conn
+    if conn.in_transaction:
+        yield db
+        return
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield db
+    except BaseException:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise
+    else:
+        try:
+            conn.execute("COMMIT")
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise

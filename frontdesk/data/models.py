@@ -1,0 +1,83 @@
+"""Pydantic models that cross layer boundaries (services return these to screens)."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from frontdesk.data.money import DEFAULT_CEILING_CENTS, Money
+
+__all__ = [
+    "ROLES",
+    "Actor",
+    "AuditEntry",
+    "PracticeSettings",
+    "Role",
+    "StaffMember",
+]
+
+Role = Literal["receptionist", "manager", "provider", "clinical"]
+ROLES: tuple[Role, ...] = ("receptionist", "manager", "provider", "clinical")
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(frozen=True, arbitrary_types_allowed=True)
+
+
+class Actor(_Model):
+    """Who is at the keyboard: the signed-in staff member and their workstation."""
+
+    staff_id: int
+    username: str
+    full_name: str
+    role: Role
+    workstation: str
+
+    @property
+    def is_manager(self) -> bool:
+        return self.role == "manager"
+
+
+class StaffMember(_Model):
+    """A staff login as the Staff & logins screen shows it (never its hashes)."""
+
+    id: int
+    username: str
+    full_name: str
+    credentials: str = ""
+    role: Role
+    active: bool
+    has_pin: bool
+    failed_attempts: int
+    locked_until: str | None = None
+    last_login_at: str | None = None
+
+
+class PracticeSettings(_Model):
+    """The practice's own settings, kept in the database."""
+
+    name: str = ""
+    address: str = ""
+    phone: str = ""
+    time_zone: str = "America/New_York"
+    idle_lock_minutes: int = Field(default=5, ge=1, le=60)
+    amount_ceiling: Money = Money(DEFAULT_CEILING_CENTS)
+
+    @property
+    def configured(self) -> bool:
+        return bool(self.name)
+
+
+class AuditEntry(_Model):
+    """One audit row: who did what to which record, when, from where (ids only, no PHI)."""
+
+    id: int
+    at: str
+    staff_id: int | None
+    username: str | None
+    workstation: str
+    action: str
+    table_name: str
+    record_id: int | None
+    summary: str

@@ -1,0 +1,189 @@
+"""The schema as numbered migrations (sqlite-utils `Migrations`), and opening a file safely.
+
+Every schema change is a new migration appended below; never edit an applied one. Tables
+are STRICT; table names are a contract (reports and people using sqlite-utils rely on them).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlite_utils.migrations import Migrations
+
+from frontdesk.data.db import FrontDeskDatabase, connect, set_journal_mode, sqlite3, write
+from frontdesk.errors import DatabaseProblem
+
+__all__ = [
+    "MIGRATIONS",
+    "SCHEMA_VERSION",
+    "SchemaState",
+    "migrate",
+    "open_database",
+    "state",
+]
+
+MIGRATIONS = Migrations("frontdesk")
+
+
+def _run(db: FrontDeskDatabase, *statements: str) -> None:
+    # One statement at a time: executescript() would commit the migration's transaction.
+    for statement in statements:
+        db.execute(statement)
+
+
+@MIGRATIONS(name="0001_foundation")
+def _foundation(db: FrontDeskDatabase) -> None:
+    _run(
+        db,
+        """CREATE TABLE settings (
+            key TEXT PRIMARY KEY,
+            value TEXT NOT NULL
+        ) STRICT""",
+        """CREATE TABLE staff (
+            id INTEGER PRIMARY KEY,
+            username TEXT NOT NULL COLLATE NOCASE UNIQUE,
+            full_name TEXT NOT NULL,
+            credentials TEXT NOT NULL DEFAULT '',
+            role TEXT NOT NULL
+                CHECK (role IN ('receptionist', 'manager', 'provider', 'clinical')),
+            password_hash TEXT NOT NULL,
+            pin_hash TEXT,
+            failed_attempts INTEGER NOT NULL DEFAULT 0,
+            locked_until TEXT,
+            active INTEGER NOT NULL DEFAULT 1 CHECK (active IN (0, 1)),
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            last_login_at TEXT
+        ) STRICT""",
+        """CREATE TABLE patients (
+            id INTEGER PRIMARY KEY,
+            account_no TEXT NOT NULL UNIQUE,
+            first_name TEXT NOT NULL,
+            middle_name TEXT NOT NULL DEFAULT '',
+            last_name TEXT NOT NULL,
+            preferred_name TEXT NOT NULL DEFAULT '',
+            dob TEXT NOT NULL,
+            sex TEXT NOT NULL DEFAULT '' CHECK (sex IN ('', 'F', 'M', 'X')),
+            phone TEXT NOT NULL DEFAULT '',
+            email TEXT NOT NULL DEFAULT '',
+            address1 TEXT NOT NULL DEFAULT '',
+            address2 TEXT NOT NULL DEFAULT '',
+            city TEXT NOT NULL DEFAULT '',
+            state TEXT NOT NULL DEFAULT '',
+            postal_code TEXT NOT NULL DEFAULT '',
+            preferred_contact TEXT NOT NULL DEFAULT 'phone'
+                CHECK (preferred_contact IN ('phone', 'text', 'email', 'mail')),
+            notes TEXT NOT NULL DEFAULT '',
+            active INTEGER NOT NULL DEFAULT 1 CHECK (active IN (0, 1)),
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        ) STRICT""",
+        "CREATE INDEX patients_name ON patients (last_name, first_name)",
+        "CREATE INDEX patients_dob ON patients (dob)",
+        """CREATE TABLE audit_log (
+            id INTEGER PRIMARY KEY,
+            at TEXT NOT NULL,
+            staff_id INTEGER REFERENCES staff (id),
+            workstation TEXT NOT NULL,
+            action TEXT NOT NULL,
+            table_name TEXT NOT NULL DEFAULT '',
+            record_id INTEGER,
+            summary TEXT NOT NULL DEFAULT '',
+            prev_hash TEXT NOT NULL,
+            hash TEXT NOT NULL
+        ) STRICT""",
+        "CREATE INDEX audit_log_record ON audit_log (table_name, record_id)",
+        "CREATE INDEX audit_log_staff ON audit_log (staff_id, at)",
+        """CREATE TRIGGER audit_log_append_only_update BEFORE UPDATE ON audit_log
+           BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END""",
+        """CREATE TRIGGER audit_log_append_only_delete BEFORE DELETE ON audit_log
+           BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END""",
+        # The chain's head, so that removing the newest rows is found too.
+        """CREATE TABLE audit_head (
+            id INTEGER PRIMARY KEY CHECK (id = 1),
+            last_id INTEGER NOT NULL,
+            last_hash TEXT NOT NULL
+        ) STRICT""",
+    )
+
+
+SCHEMA_VERSION = len(MIGRATIONS._migrations)
+
+
+@dataclass(frozen=True)
+class SchemaState:
+    """What a database file holds compared with what this code knows."""
+
+    applied: list[str]
+    pending: list[str]
+    unknown: list[str]
+
+    @property
+    def version(self) -> int:
+        return len(self.applied)
+
+
+def _known() -> list[str]:
+    return [m.name for m in MIGRATIONS._migrations]
+
+
+def state(db: FrontDeskDatabase) -> SchemaState:
+    """Which migrations are applied, pending, or unknown to this code (a newer frontdesk)."""
+    applied = [m.name for m in MIGRATIONS.applied(db)]
+    known = _known()
+    return SchemaState(
+        applied=applied,
+        pending=[name for name in known if name not in applied],
+        unknown=[name for name in applied if name not in known],
+    )
+
+
+def _refuse_foreign(db: FrontDeskDatabase) -> None:
+    tables = set(db.table_names())
+    if tables and "_sqlite_migrations" not in tables:
+        raise DatabaseProblem(f"{db.path} is not a frontdesk database (it has other tables).")
+    current = state(db)
+    if tables and not current.applied:
+        raise DatabaseProblem(f"{db.path} is not a frontdesk database.")
+    if current.unknown:
+        raise DatabaseProblem(
+            f"{db.path} was made by a newer frontdesk (schema {current.version}, this one "
+            f"knows {SCHEMA_VERSION}); install the newer frontdesk to use it."
+        )
+
+
+def migrate(db: FrontDeskDatabase) -> list[str]:
+    """Apply pending migrations in one IMMEDIATE transaction; return the names applied.
+
+    Safe when several sessions start at once: the second waits, then finds nothing to do.
+    """
+    with write(db):
+        _refuse_foreign(db)
+        pending = state(db).pending
+        if pending:
+            MIGRATIONS.apply(db)
+    return pending
+
+
+def open_database(path: str | Path, *, create: bool = True) -> FrontDeskDatabase:
+    """Open a frontdesk database, creating and migrating it as needed.
+
+    Raises DatabaseProblem (one clear line, nothing changed) when the file is not SQLite,
+    not frontdesk's, newer than this code, read-only, or missing and `create` is False.
+    """
+    path = Path(path)
+    if not create and not path.exists():
+        raise DatabaseProblem(f"There is no database at {path}.")
+    db = connect(path, journal=False)
+    try:
+        try:
+            _refuse_foreign(db)
+        except sqlite3.DatabaseError as error:
+            raise DatabaseProblem(f"{path} is not a frontdesk database ({error}).") from error
+        set_journal_mode(db)
+        migrate(db)
+    except BaseException:
+        db.close()
+        raise
+    return db

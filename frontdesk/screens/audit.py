@@ -1,0 +1,106 @@
+"""Audit log (manager): the newest entries, filtered by words or a day; verify the chain."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Input, Static
+
+from frontdesk.errors import FrontDeskError, Invalid
+from frontdesk.services import audit
+from frontdesk.widgets.form import ErrorLine
+
+__all__ = ["AuditScreen"]
+
+
+def _parse_day(text: str) -> dt.date | None:
+    text = text.strip()
+    if not text:
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError as error:
+        raise Invalid(f"'{text}' is not a date; write it as YYYY-MM-DD.") from error
+
+
+class AuditScreen(Screen[None]):
+    """Filter by words (action, user, workstation, table, summary) and by day."""
+
+    BINDINGS = [
+        Binding("ctrl+f", "focus_filter", "Filter"),
+        Binding("ctrl+v", "verify", "Verify chain"),
+        Binding("escape", "app.back", "Back"),
+    ]
+    AUTO_FOCUS = "#audit-text"
+
+    def compose(self) -> ComposeResult:
+        yield self.app.header()
+        with Vertical(id="audit"):
+            yield Static("Audit log", classes="card-title")
+            with Horizontal(id="audit-filters"):
+                yield Input(
+                    placeholder="words: action, user, workstation...",
+                    id="audit-text",
+                    max_length=60,
+                )
+                yield Input(
+                    placeholder="day YYYY-MM-DD", id="audit-day", max_length=10, restrict=r"[0-9-]*"
+                )
+            yield ErrorLine(id="audit-error")
+            table: DataTable[str] = DataTable(
+                id="audit-table", cursor_type="row", zebra_stripes=True
+            )
+            table.add_columns("When", "Who", "Workstation", "Action", "Record", "Summary")
+            yield table
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self._load()
+
+    @on(Input.Submitted)
+    def _filter(self) -> None:
+        self._load()
+
+    def _load(self) -> None:
+        error_line = self.query_one("#audit-error", ErrorLine)
+        try:
+            entries = audit.list_entries(
+                self.app.desk,
+                text=self.query_one("#audit-text", Input).value,
+                day=_parse_day(self.query_one("#audit-day", Input).value),
+            )
+        except FrontDeskError as error:
+            error_line.show(error)
+            return
+        error_line.clear()
+        table = self.query_one("#audit-table", DataTable)
+        table.clear()
+        for entry in entries:
+            record = f"{entry.table_name} {entry.record_id or ''}".strip()
+            table.add_row(
+                self.app.clock.local(entry.at).format("YYYY-MM-DD HH:mm:ss"),
+                entry.username or "-",
+                entry.workstation,
+                entry.action,
+                record,
+                entry.summary,
+                key=str(entry.id),
+            )
+        if not entries:
+            error_line.success("No entries match.")
+
+    def action_focus_filter(self) -> None:
+        self.query_one("#audit-text", Input).focus()
+
+    def action_verify(self) -> None:
+        chain = audit.verify_chain(self.app.desk)
+        error_line = self.query_one("#audit-error", ErrorLine)
+        if chain.ok:
+            error_line.success(f"Audit chain verified: {chain.rows} rows, unbroken.")
+        else:
+            error_line.show(f"Audit chain BROKEN: {chain.problem}.")

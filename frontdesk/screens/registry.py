@@ -1,0 +1,84 @@
+"""Every place in the console a person can open, who may open it and how.
+
+Screens register here as they are built; the app's keys, the home screen, the manager
+menu and the command palette are all generated from this list. Screens are imported only
+when opened, so start-up stays fast.
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass
+
+from textual.screen import Screen
+
+from frontdesk.data.models import Role
+
+__all__ = ["PLACES", "Place", "children", "make", "place", "places_for"]
+
+
+@dataclass(frozen=True)
+class Place:
+    """A screen a person can open."""
+
+    name: str
+    title: str
+    help: str
+    roles: tuple[Role, ...]
+    opener: str  # "module:Class", imported when first opened
+    key: str | None = None  # an app-wide key, e.g. "f8"
+    parent: str | None = None  # listed inside another place (e.g. the manager menu)
+
+
+PLACES: tuple[Place, ...] = (
+    Place(
+        "manager",
+        "Manager",
+        "Staff, settings and the audit log",
+        ("manager",),
+        "frontdesk.screens.manager:ManagerScreen",
+        key="f8",
+    ),
+    Place(
+        "staff",
+        "Staff & logins",
+        "Add, edit, reset, unlock or deactivate logins",
+        ("manager",),
+        "frontdesk.screens.staff:StaffScreen",
+        parent="manager",
+    ),
+    Place(
+        "settings",
+        "Practice settings",
+        "Name, address, time zone, idle lock, limits",
+        ("manager",),
+        "frontdesk.screens.settings:SettingsScreen",
+        parent="manager",
+    ),
+    Place(
+        "audit",
+        "Audit log",
+        "Who changed what, when and where; verify the chain",
+        ("manager",),
+        "frontdesk.screens.audit:AuditScreen",
+        parent="manager",
+    ),
+)
+
+
+def place(name: str) -> Place:
+    return next(p for p in PLACES if p.name == name)
+
+
+def places_for(role: Role | None) -> list[Place]:
+    """The places a role may open (none before sign-in)."""
+    return [p for p in PLACES if role is not None and role in p.roles]
+
+
+def children(parent: str, role: Role | None) -> list[Place]:
+    return [p for p in places_for(role) if p.parent == parent]
+
+
+def make(item: Place) -> Screen:
+    module_name, _, class_name = item.opener.partition(":")
+    return getattr(importlib.import_module(module_name), class_name)()

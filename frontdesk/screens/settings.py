@@ -1,0 +1,77 @@
+"""Practice settings (manager): name, address, phone, time zone, idle lock, largest amount."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Input, Static
+
+from frontdesk.errors import FrontDeskError
+from frontdesk.services import practice
+from frontdesk.widgets.form import ErrorLine, FormRow, MoneyInput
+
+__all__ = ["SettingsScreen"]
+
+
+class SettingsScreen(Screen[None]):
+    """A form over the practice's settings; Ctrl+S saves."""
+
+    BINDINGS = [
+        Binding("ctrl+s", "save", "Save"),
+        Binding("escape", "app.back", "Back"),
+    ]
+    AUTO_FOCUS = "#set-name"
+
+    def compose(self) -> ComposeResult:
+        settings = practice.load_settings(self.app.db)
+        yield self.app.header()
+        with VerticalScroll(id="settings", classes="card"):
+            yield Static("Practice settings", classes="card-title")
+            yield FormRow("Practice name", Input(settings.name, id="set-name", max_length=80))
+            yield FormRow("Address", Input(settings.address, id="set-address", max_length=200))
+            yield FormRow("Phone", Input(settings.phone, id="set-phone", max_length=24))
+            yield FormRow("Time zone", Input(settings.time_zone, id="set-tz", max_length=64))
+            yield FormRow(
+                "Idle lock (min)",
+                Input(
+                    str(settings.idle_lock_minutes), id="set-idle", restrict=r"[0-9]*", max_length=2
+                ),
+            )
+            yield FormRow(
+                "Largest amount",
+                MoneyInput(settings.amount_ceiling, ceiling=None, id="set-ceiling"),
+            )
+            yield ErrorLine(id="set-error")
+            yield Static("Enter: next field    Ctrl+S: save    Esc: back", classes="hint")
+        yield Footer()
+
+    def _value(self, field_id: str) -> str:
+        return self.query_one(f"#{field_id}", Input).value
+
+    @on(Input.Submitted)
+    def _next(self, event: Input.Submitted) -> None:
+        if event.input.id == "set-ceiling":
+            self.action_save()
+        else:
+            self.focus_next()
+
+    def action_save(self) -> None:
+        error_line = self.query_one("#set-error", ErrorLine)
+        try:
+            settings = practice.build_settings(
+                name=self._value("set-name"),
+                address=self._value("set-address"),
+                phone=self._value("set-phone"),
+                time_zone=self._value("set-tz"),
+                idle_lock_minutes=int(self._value("set-idle") or 0),
+                amount_ceiling=practice.parse_ceiling(self._value("set-ceiling")),
+            )
+            saved = practice.update_settings(self.app.desk, settings)
+        except FrontDeskError as error:
+            error_line.show(error)
+            return
+        self.app.settings_changed(saved)
+        error_line.success("Saved.")

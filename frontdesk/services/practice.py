@@ -1,0 +1,153 @@
+"""The practice's settings (name, address, phone, time zone, idle lock, amount ceiling)
+and the first-run set-up that creates them with the first manager login."""
+
+from __future__ import annotations
+
+import json
+import re
+
+from pydantic import ValidationError
+
+from frontdesk.data.clock import check_time_zone
+from frontdesk.data.db import FrontDeskDatabase, write
+from frontdesk.data.models import PracticeSettings
+from frontdesk.data.money import Money
+from frontdesk.errors import BadAmount, Conflict, Invalid
+from frontdesk.services import accounts, audit
+from frontdesk.services.auth import check_password, check_pin, hash_secret
+from frontdesk.services.context import Desk
+
+__all__ = [
+    "build_settings",
+    "check_phone",
+    "is_set_up",
+    "load_settings",
+    "parse_ceiling",
+    "save_settings",
+    "set_up_practice",
+    "update_settings",
+]
+
+_FIELDS = tuple(PracticeSettings.model_fields)
+
+
+def load_settings(db: FrontDeskDatabase) -> PracticeSettings:
+    """The practice's settings (defaults for anything never saved)."""
+    stored = {
+        key: json.loads(value)
+        for key, value in db.execute("SELECT key, value FROM settings").fetchall()
+        if key in _FIELDS
+    }
+    return PracticeSettings(**stored)
+
+
+def is_set_up(db: FrontDeskDatabase) -> bool:
+    """True once the first-run set-up has created the practice and a manager."""
+    return db.execute("SELECT 1 FROM staff LIMIT 1").fetchone() is not None
+
+
+def check_phone(phone: str) -> str:
+    """A phone number as typed, if it has 10 digits (US), optionally a leading 1."""
+    digits = re.sub(r"\D", "", phone)
+    if len(digits) == 11 and digits.startswith("1"):
+        digits = digits[1:]
+    if len(digits) != 10 or not re.fullmatch(r"[\d\s().+-]+", phone.strip()):
+        raise Invalid(f"'{phone.strip()}' is not a phone number, e.g. (312) 555-0142.")
+    return f"({digits[:3]}) {digits[3:6]}-{digits[6:]}"
+
+
+def _validated(settings: PracticeSettings) -> PracticeSettings:
+    name = " ".join(settings.name.split())
+    if not name:
+        raise Invalid("Enter the practice's name.")
+    if len(name) > 80:
+        raise Invalid("The practice's name can have at most 80 characters.")
+    if settings.amount_ceiling.cents <= 0:
+        raise BadAmount("The largest amount must be more than $0.00.")
+    return settings.model_copy(
+        update={
+            "name": name,
+            "address": settings.address.strip()[:200],
+            "phone": check_phone(settings.phone) if settings.phone.strip() else "",
+            "time_zone": check_time_zone(settings.time_zone),
+        }
+    )
+
+
+def build_settings(**values: object) -> PracticeSettings:
+    """Settings from form values; Invalid (with the field's rule) instead of a traceback."""
+    try:
+        return PracticeSettings(**values)  # type: ignore[arg-type]
+    except ValidationError as error:
+        first = error.errors()[0]
+        field = str(first["loc"][0]).replace("_", " ") if first["loc"] else "a field"
+        if field == "idle lock minutes":
+            raise Invalid("Idle lock is 1 to 60 minutes.") from error
+        raise Invalid(f"Check {field}: {first['msg']}.") from error
+
+
+def save_settings(desk: Desk, settings: PracticeSettings) -> list[str]:
+    """Store settings inside the caller's write transaction; returns the fields changed."""
+    before = load_settings(desk.db)
+    changed = [key for key in _FIELDS if getattr(before, key) != getattr(settings, key)]
+    data = settings.model_dump()
+    for key in _FIELDS:
+        desk.db.execute(
+            "INSERT INTO settings (key, value) VALUES (?, ?) "
+            "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            (key, json.dumps(data[key])),
+        )
+    return changed
+
+
+def update_settings(desk: Desk, settings: PracticeSettings) -> PracticeSettings:
+    """Save the practice's settings (manager only, audited with the fields changed)."""
+    desk.require_manager("change practice settings")
+    settings = _validated(settings)
+    with write(desk.db):
+        changed = save_settings(desk, settings)
+        audit.record(desk, "settings changed", "settings", None, ", ".join(changed) or "no change")
+    return settings
+
+
+def set_up_practice(
+    desk: Desk,
+    settings: PracticeSettings,
+    *,
+    username: str,
+    full_name: str,
+    password: str,
+    pin: str,
+) -> PracticeSettings:
+    """First run: save the practice and create its first manager, all or nothing.
+
+    Raises Invalid for a bad field and Conflict when another session set it up first.
+    """
+    settings = _validated(settings)
+    username = accounts.check_username(username)
+    full_name = " ".join(full_name.split())
+    if not full_name:
+        raise Invalid("Enter the manager's full name.")
+    check_password(password, username)
+    check_pin(pin)
+    password_hash, pin_hash = hash_secret(password), hash_secret(pin)
+    now = desk.clock.stamp()
+    with write(desk.db):
+        if is_set_up(desk.db):
+            raise Conflict(
+                "This practice was just set up from another workstation; sign in instead."
+            )
+        save_settings(desk, settings)
+        staff_id = desk.db.execute(
+            "INSERT INTO staff (username, full_name, role, password_hash, pin_hash,"
+            " created_at, updated_at) VALUES (?, ?, 'manager', ?, ?, ?, ?)",
+            (username, full_name, password_hash, pin_hash, now, now),
+        ).lastrowid
+        audit.record(desk, "practice set up", "settings", None, "first run")
+        audit.record(desk, "staff added", "staff", staff_id, "role manager")
+    return settings
+
+
+def parse_ceiling(text: str) -> Money:
+    """The largest-amount field: any positive amount (no ceiling on the ceiling itself)."""
+    return Money.parse(text, ceiling=None)
