@@ -14,6 +14,8 @@ WORKSTATION = "bench"
 # The login form label, written contiguously once the login screen is painted.
 LOGIN_MARKER = "Username"
 BARE_MARKER = "Ready"
+# Sign in as the demo manager; Today shows "Signed in: ...".
+SIGN_IN_STEPS = ((b"dokafor\r", "Password"), (b"frontdesk\r", "Signed"))
 BARE_CMD = [sys.executable, str(Path(__file__).with_name("bare_app.py"))]
 
 
@@ -34,6 +36,9 @@ class Target:
     name: str
     cmd: list[str]
     marker: str
+    # Keys sent once the marker shows, each followed by the word that shows it worked:
+    # how the memory benchmark gets a signed-in session.
+    steps: tuple[tuple[bytes, str], ...] = ()
 
 
 BARE = Target("bare", BARE_CMD, BARE_MARKER)
@@ -76,4 +81,4 @@ def frontdesk_target(scale: str = "small") -> Target:
     """frontdesk up to its login screen (or the bare app, see use_bare_target)."""
     if use_bare_target():
         return BARE
-    return Target("frontdesk", frontdesk_cmd(demo_db(scale)), LOGIN_MARKER)
+    return Target("frontdesk", frontdesk_cmd(demo_db(scale)), LOGIN_MARKER, SIGN_IN_STEPS)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterable
 from functools import partial
+from typing import TYPE_CHECKING
 
 from textual import events
 from textual.app import App, SystemCommand
@@ -17,13 +18,18 @@ from textual.screen import Screen
 from textual.theme import Theme
 
 from frontdesk.data.clock import Clock
-from frontdesk.data.db import FrontDeskDatabase
-from frontdesk.data.models import Actor, PracticeSettings
 from frontdesk.errors import FrontDeskError
 from frontdesk.screens import registry
-from frontdesk.services import auth, practice
+from frontdesk.services import practice
 from frontdesk.services.context import Desk
 from frontdesk.widgets.header import DeskHeader
+
+if TYPE_CHECKING:
+    from frontdesk.data.db import FrontDeskDatabase
+    from frontdesk.data.models import Actor, PracticeSettings
+
+# Start-up is budgeted (DESIGN §6): the login screen is shown before pydantic and argon2
+# are imported; they load with the first sign-in (`auth`, `settings`).
 
 __all__ = ["FrontDeskApp"]
 
@@ -44,8 +50,8 @@ THEME = Theme(
     dark=True,
 )
 
-# Actions that work with nobody signed in, or while the workstation is locked.
-_ALWAYS_ALLOWED = {"quit", "help"}
+# Actions that need someone signed in and the workstation unlocked.
+_SIGNED_IN_ONLY = {"open_place", "lock", "sign_out", "command_palette", "back", "go_home"}
 IDLE_CHECK_SECONDS = 15
 
 
@@ -72,14 +78,17 @@ class FrontDeskApp(App[None]):
         super().__init__()
         self.db = db
         self.workstation = workstation
-        self.settings: PracticeSettings = practice.load_settings(db)
-        self.clock = clock or Clock(self.settings.time_zone)
-        self.clock.tz = self.settings.time_zone
+        self.practice_name, time_zone = practice.identity(db)
+        self._settings: PracticeSettings | None = None
+        self.clock = clock or Clock(time_zone)
+        self.clock.tz = time_zone
         self.actor: Actor | None = None
         self._monotonic = monotonic
         self._last_input = monotonic()
         # Nothing animates and no cursor blinks: each costs bytes on every thin client.
         self.animation_level = "none"
+        self.register_theme(THEME)
+        self.theme = "frontdesk"
 
     # -- state ---------------------------------------------------------------------------
 
@@ -94,26 +103,37 @@ class FrontDeskApp(App[None]):
 
         return isinstance(self.screen, LockScreen)
 
+    @property
+    def settings(self) -> PracticeSettings:
+        """The practice's settings, loaded on first use."""
+        if self._settings is None:
+            self._settings = practice.load_settings(self.db)
+        return self._settings
+
     def header(self) -> DeskHeader:
         """The header for a screen of the signed-in person."""
         person = f"{self.actor.full_name} ({self.actor.role})" if self.actor else ""
-        return DeskHeader(self.settings.name, self.workstation, person, self.clock)
+        return DeskHeader(self.practice_name, self.workstation, person, self.clock)
 
     def settings_changed(self, settings: PracticeSettings) -> None:
-        self.settings = settings
+        self._settings = settings
+        self.practice_name = settings.name
         self.clock.tz = settings.time_zone
 
     # -- start ----------------------------------------------------------------------------
 
-    def on_mount(self) -> None:
-        self.register_theme(THEME)
-        self.theme = "frontdesk"
-        self.set_interval(IDLE_CHECK_SECONDS, self.lock_if_idle)
-        if practice.is_set_up(self.db):
-            from frontdesk.screens.login import LoginScreen
+    def get_default_screen(self) -> Screen:
+        """The bottom of the screen stack: the login screen.
 
-            self.push_screen(LoginScreen())
-        else:
+        Whoever signs in works on screens pushed above it; signing out pops back to it.
+        """
+        from frontdesk.screens.login import LoginScreen
+
+        return LoginScreen()
+
+    def on_mount(self) -> None:
+        self.set_interval(IDLE_CHECK_SECONDS, self.lock_if_idle)
+        if not practice.is_set_up(self.db):
             from frontdesk.screens.firstrun import FirstRunScreen
 
             self.push_screen(FirstRunScreen())
@@ -133,14 +153,15 @@ class FrontDeskApp(App[None]):
 
     def practice_set_up(self, username: str) -> None:
         """First run finished: reload the settings and ask the new manager to sign in."""
-        from frontdesk.screens.login import LoginScreen
-
         self.settings_changed(practice.load_settings(self.db))
-        self.switch_screen(LoginScreen(username=username))
+        self.screen_stack[0].remember(username)
+        self.pop_screen()
         self.notify("The practice is set up. Sign in as its manager.", timeout=6)
 
     def sign_in(self, username: str, password: str) -> None:
         """Sign in (raises FrontDeskError for the screen to show) and open Today."""
+        from frontdesk.services import auth
+
         actor = auth.login(self.desk.signed_in(None), username, password)
         if self.locked and self.actor and actor.staff_id == self.actor.staff_id:
             self.actor = actor
@@ -150,6 +171,8 @@ class FrontDeskApp(App[None]):
         self.call_later(self._start_over)
 
     def unlock_with_pin(self, pin: str) -> None:
+        from frontdesk.services import auth
+
         self.actor = auth.unlock_with_pin(self.desk, pin)
         self.pop_screen()
 
@@ -157,19 +180,21 @@ class FrontDeskApp(App[None]):
         """Close everything that was open and show the signed-in person's Today (or the
         login screen when nobody is signed in)."""
         from frontdesk.screens.home import HomeScreen
-        from frontdesk.screens.login import LoginScreen
 
         while len(self.screen_stack) > 1:
             await self.pop_screen()
-        await self.push_screen(HomeScreen() if self.actor else LoginScreen())
+        if self.actor is not None:
+            await self.push_screen(HomeScreen())
 
     def action_sign_out(self) -> None:
+        from frontdesk.services import auth
+
         auth.sign_out(self.desk)
         self.actor = None
         self.call_later(self._start_over)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in _ALWAYS_ALLOWED:
+        if action not in _SIGNED_IN_ONLY:
             return True
         if self.actor is None or self.locked:
             return False
@@ -192,11 +217,12 @@ class FrontDeskApp(App[None]):
     def lock(self, reason: str) -> None:
         """Cover the screen; only the same PIN or another person's sign-in opens it."""
         from frontdesk.screens.lock import LockScreen
+        from frontdesk.services import auth
 
         if self.actor is None or self.locked:
             return
         auth.record_lock(self.desk, reason)
-        self.push_screen(LockScreen(self.actor.full_name, self.settings.name))
+        self.push_screen(LockScreen(self.actor.full_name, self.practice_name))
 
     # -- places ---------------------------------------------------------------------------------
 
@@ -242,18 +268,25 @@ class FrontDeskApp(App[None]):
 
         if isinstance(self.screen, HelpScreen):
             return
+        # The screen's and the app's keys first; a field's own keys only if it shows them.
         keys: list[tuple[str, str]] = []
         seen: set[str] = set()
-        for _key, active in self.screen.active_bindings.items():
+        actives = sorted(
+            self.screen.active_bindings.values(),
+            key=lambda a: not isinstance(a.node, (App, Screen)),
+        )
+        for active in actives:
             binding = active.binding
+            own = isinstance(active.node, (App, Screen))
             if not binding.description or binding.description in seen or not active.enabled:
+                continue
+            if (not own and not binding.show) or binding.action == "command_palette":
                 continue
             seen.add(binding.description)
             keys.append((self.get_key_display(binding), binding.description))
-        keys.append(("Ctrl+P", "Command palette: every place and action you may use"))
-        keys.append(("Tab / Shift+Tab", "Next / previous field"))
-        title = getattr(self.screen, "TITLE_TEXT", None) or type(self.screen).__name__
-        self.push_screen(HelpScreen(title.replace("Screen", ""), keys))
+        keys.append(("ctrl+p", "Command palette: every place and action you may use"))
+        title = self.screen.title or type(self.screen).__name__.replace("Screen", "")
+        self.push_screen(HelpScreen(title, keys))
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         if self.actor is not None and not self.locked:

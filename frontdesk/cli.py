@@ -4,9 +4,7 @@ manager needs on the server (migrate, check, user, audit)."""
 from __future__ import annotations
 
 import argparse
-import getpass
 import os
-import socket
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -27,6 +25,8 @@ def default_db_path(name: str = "frontdesk.db") -> Path:
 
 
 def _workstation(args: argparse.Namespace) -> str:
+    import socket
+
     name = args.workstation or os.environ.get("FRONTDESK_WORKSTATION") or socket.gethostname()
     return name.strip()[:32] or "workstation"
 
@@ -47,6 +47,8 @@ def _open(args: argparse.Namespace, *, create: bool = True):
 
 def _shell_desk(db):
     """A desk for shell commands: acts as a manager, audited as the Unix user."""
+    import getpass
+
     from frontdesk.data.clock import Clock
     from frontdesk.services.context import Desk
     from frontdesk.services.practice import load_settings
@@ -132,6 +134,8 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def _secret(prompt: str) -> str:
+    import getpass
+
     if sys.stdin.isatty():
         return getpass.getpass(prompt)
     line = sys.stdin.readline()

@@ -67,8 +67,13 @@ def actor(desk: Desk, username: str) -> Actor:
     row = desk.db.execute(
         "SELECT id, username, full_name, role FROM staff WHERE username = ?", (username,)
     ).fetchone()
-    return Actor(staff_id=row[0], username=row[1], full_name=row[2], role=row[3],
-                 workstation=desk.workstation)
+    return Actor(
+        staff_id=row[0],
+        username=row[1],
+        full_name=row[2],
+        role=row[3],
+        workstation=desk.workstation,
+    )
 
 
 @pytest.fixture

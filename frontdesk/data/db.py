@@ -1,27 +1,44 @@
 """One way into the database: the SQLite library, the connection pragmas, the write helper.
 
-The project never imports `sqlite3` itself: two SQLite libraries in one process do not see
-each other's POSIX locks and can corrupt the file, so everything takes the module that
-sqlite-utils chose (pysqlite3's bundled, current SQLite when installed) from here.
+The project never imports `sqlite3` itself: two SQLite libraries opening one file do not
+see each other's POSIX locks and can corrupt it, so everything takes the module from here.
+It is the one sqlite-utils chooses (pysqlite3's bundled, current SQLite when installed,
+else the standard library's), picked by the same rule without importing sqlite-utils,
+whose import (click, pluggy, dateutil) would cost the start-up budget; a test proves both
+are the same module. sqlite-utils itself is loaded when a migration runs (`.utils`).
 """
 
 from __future__ import annotations
 
 import contextlib
+import importlib
 import os
 import stat
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
+from functools import cached_property
 from pathlib import Path
-
-from sqlite_utils import Database
-from sqlite_utils.utils import sqlite3
+from types import ModuleType
+from typing import TYPE_CHECKING, Any
 
 from frontdesk.errors import DatabaseProblem
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
+
+
+def _sqlite_module() -> ModuleType:
+    # The rule of sqlite_utils.utils: pysqlite3 when it is installed.
+    try:
+        return importlib.import_module("pysqlite3")
+    except ImportError:
+        return importlib.import_module("sqlite3")
+
+
+sqlite3: Any = _sqlite_module()
 
 __all__ = [
     "BUSY_TIMEOUT_MS",
     "SQLITE_VERSION",
-    "Database",
     "FrontDeskDatabase",
     "connect",
     "journal_warning",
@@ -63,11 +80,38 @@ def journal_warning(version: str = SQLITE_VERSION) -> str | None:
     )
 
 
-class FrontDeskDatabase(Database):
-    """A sqlite-utils Database with the path it came from and its journal mode."""
+class FrontDeskDatabase:
+    """A connection with the path it came from and its journal mode.
 
-    path: Path
-    journal: str
+    Services run plain SQL through `execute`; `utils` is the same connection as a
+    sqlite-utils Database, for migrations and bulk work.
+    """
+
+    def __init__(self, conn: Any, path: Path) -> None:
+        self.conn = conn
+        self.path = path
+        self.journal = ""
+
+    def execute(self, sql: str, parameters: Sequence[Any] | dict[str, Any] = ()) -> Any:
+        """Run one statement; returns the cursor."""
+        return self.conn.execute(sql, parameters)
+
+    @cached_property
+    def utils(self) -> Database:
+        from sqlite_utils import Database
+
+        return Database(self.conn, execute_plugins=False)
+
+    def table_names(self) -> list[str]:
+        return [
+            row[0]
+            for row in self.conn.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name"
+            )
+        ]
+
+    def close(self) -> None:
+        self.conn.close()
 
 
 def _check_file(path: Path) -> None:
@@ -100,8 +144,7 @@ def connect(path: str | Path, *, journal: bool = True) -> FrontDeskDatabase:
         conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
     except sqlite3.Error as error:
         raise DatabaseProblem(f"Cannot open {path}: {error}.") from error
-    db = FrontDeskDatabase(conn, execute_plugins=False)
-    db.path = path
+    db = FrontDeskDatabase(conn, path)
     try:
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         conn.execute("PRAGMA foreign_keys = ON")
@@ -127,7 +170,7 @@ def set_journal_mode(db: FrontDeskDatabase) -> str:
 
 
 @contextlib.contextmanager
-def write(db: Database) -> Iterator[Database]:
+def write(db: FrontDeskDatabase) -> Iterator[FrontDeskDatabase]:
     """One write transaction: BEGIN IMMEDIATE ... COMMIT, or ROLLBACK on any error.
 
     IMMEDIATE takes the write lock up front, so a transaction that reads before it writes

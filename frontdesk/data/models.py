@@ -22,7 +22,8 @@ ROLES: tuple[Role, ...] = ("receptionist", "manager", "provider", "clinical")
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(frozen=True, arbitrary_types_allowed=True)
+    # Schemas are built on first use, not at import: start-up time is budgeted.
+    model_config = ConfigDict(frozen=True, arbitrary_types_allowed=True, defer_build=True)
 
 
 class Actor(_Model):

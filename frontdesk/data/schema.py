@@ -1,39 +1,69 @@
-"""The schema as numbered migrations (sqlite-utils `Migrations`), and opening a file safely.
+"""The schema as numbered migrations (run by sqlite-utils `Migrations`), and opening a
+file safely.
 
-Every schema change is a new migration appended below; never edit an applied one. Tables
-are STRICT; table names are a contract (reports and people using sqlite-utils rely on them).
+Every schema change is a new migration appended to `MIGRATIONS`; never edit an applied
+one. Tables are STRICT; table names are a contract (reports and people using sqlite-utils
+rely on them). Which migrations a file has is read with plain SQL, so opening an
+up-to-date file does not load sqlite-utils.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-
-from sqlite_utils.migrations import Migrations
+from typing import TYPE_CHECKING, Any
 
 from frontdesk.data.db import FrontDeskDatabase, connect, set_journal_mode, sqlite3, write
 from frontdesk.errors import DatabaseProblem
 
+if TYPE_CHECKING:
+    from sqlite_utils.migrations import Migrations
+
 __all__ = [
     "MIGRATIONS",
+    "MIGRATION_SET",
     "SCHEMA_VERSION",
     "SchemaState",
     "migrate",
+    "migrations",
     "open_database",
     "state",
 ]
 
-MIGRATIONS = Migrations("frontdesk")
+MIGRATION_SET = "frontdesk"
+#: (name, step over a sqlite-utils Database), in the order they apply.
+MIGRATIONS: list[tuple[str, Callable[[Any], None]]] = []
 
 
-def _run(db: FrontDeskDatabase, *statements: str) -> None:
+def migration(name: str) -> Callable[[Callable[[Any], None]], Callable[[Any], None]]:
+    """Register the decorated function as the next migration, called `name`."""
+
+    def register(step: Callable[[Any], None]) -> Callable[[Any], None]:
+        MIGRATIONS.append((name, step))
+        return step
+
+    return register
+
+
+def migrations() -> Migrations:
+    """The steps as a sqlite-utils migration set."""
+    from sqlite_utils.migrations import Migrations
+
+    steps = Migrations(MIGRATION_SET)
+    for name, step in MIGRATIONS:
+        steps(name=name)(step)
+    return steps
+
+
+def _run(db: Any, *statements: str) -> None:
     # One statement at a time: executescript() would commit the migration's transaction.
     for statement in statements:
         db.execute(statement)
 
 
-@MIGRATIONS(name="0001_foundation")
-def _foundation(db: FrontDeskDatabase) -> None:
+@migration("0001_foundation")
+def _foundation(db: Any) -> None:
     _run(
         db,
         """CREATE TABLE settings (
@@ -108,7 +138,7 @@ def _foundation(db: FrontDeskDatabase) -> None:
     )
 
 
-SCHEMA_VERSION = len(MIGRATIONS._migrations)
+SCHEMA_VERSION = len(MIGRATIONS)
 
 
 @dataclass(frozen=True)
@@ -124,14 +154,20 @@ class SchemaState:
         return len(self.applied)
 
 
-def _known() -> list[str]:
-    return [m.name for m in MIGRATIONS._migrations]
+def _applied(db: FrontDeskDatabase) -> list[str]:
+    if "_sqlite_migrations" not in db.table_names():
+        return []
+    rows = db.execute(
+        "SELECT name FROM _sqlite_migrations WHERE migration_set = ? ORDER BY rowid",
+        (MIGRATION_SET,),
+    )
+    return [row[0] for row in rows]
 
 
 def state(db: FrontDeskDatabase) -> SchemaState:
     """Which migrations are applied, pending, or unknown to this code (a newer frontdesk)."""
-    applied = [m.name for m in MIGRATIONS.applied(db)]
-    known = _known()
+    applied = _applied(db)
+    known = [name for name, _ in MIGRATIONS]
     return SchemaState(
         applied=applied,
         pending=[name for name in known if name not in applied],
@@ -162,7 +198,7 @@ def migrate(db: FrontDeskDatabase) -> list[str]:
         _refuse_foreign(db)
         pending = state(db).pending
         if pending:
-            MIGRATIONS.apply(db)
+            migrations().apply(db.utils)
     return pending
 
 

@@ -31,9 +31,12 @@ def _parse_day(text: str) -> dt.date | None:
 class AuditScreen(Screen[None]):
     """Filter by words (action, user, workstation, table, summary) and by day."""
 
+    TITLE = "Audit log"
+    CSS_PATH = "audit.tcss"
+
     BINDINGS = [
         Binding("ctrl+f", "focus_filter", "Filter"),
-        Binding("ctrl+v", "verify", "Verify chain"),
+        Binding("ctrl+r", "verify", "Verify chain"),
         Binding("escape", "app.back", "Back"),
     ]
     AUTO_FOCUS = "#audit-text"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Center, VerticalScroll
+from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 
@@ -32,13 +32,16 @@ _FIELDS = (
 class FirstRunScreen(Screen[None]):
     """Shown once, on an empty database."""
 
+    TITLE = "New practice"
+    CSS_PATH = "firstrun.tcss"
+
     BINDINGS = [Binding("ctrl+s", "save", "Set up the practice")]
     AUTO_FOCUS = "#fr-name"
 
     def compose(self) -> ComposeResult:
         app = self.app
         yield DeskHeader("New practice", app.workstation, "", app.clock)
-        with Center(), VerticalScroll(id="firstrun-box", classes="card"):
+        with VerticalScroll(id="firstrun-box", classes="card dense"):
             yield Static("Set up frontdesk for your practice", classes="card-title")
             for field_id, label, options in _FIELDS:
                 yield FormRow(label, Input(id=field_id, **options))

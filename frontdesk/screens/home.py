@@ -19,6 +19,8 @@ __all__ = ["HomeScreen"]
 class HomeScreen(Screen[None]):
     """The "Today" screen: practice, date, who and where, and what they can open."""
 
+    TITLE = "Today"
+    CSS_PATH = "home.tcss"
     BINDINGS = [Binding("f10", "app.sign_out", "Sign out")]
     AUTO_FOCUS = "#home-places"
 

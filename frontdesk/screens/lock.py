@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from textual import on
 from textual.app import ComposeResult
-from textual.containers import Center, Vertical
+from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import Input, Static
 
@@ -18,6 +18,9 @@ __all__ = ["LockScreen"]
 class LockScreen(Screen[None]):
     """Pushed over whatever was open; opaque, so nothing beneath is painted."""
 
+    TITLE = "Locked"
+    CSS_PATH = "lock.tcss"
+
     AUTO_FOCUS = "#lock-pin"
 
     def __init__(self, full_name: str, practice: str) -> None:
@@ -26,7 +29,7 @@ class LockScreen(Screen[None]):
         self._practice = practice
 
     def compose(self) -> ComposeResult:
-        with Center(), Vertical(id="lock-box", classes="card"):
+        with Vertical(id="lock-box", classes="card"):
             yield Static(f"Locked  ·  {self._practice}", classes="card-title", markup=False)
             yield Static(f"{self._full_name}: your PIN opens it again.", markup=False)
             yield FormRow(

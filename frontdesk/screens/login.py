@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from textual import on
 from textual.app import ComposeResult
-from textual.containers import Center, Vertical
+from textual.containers import Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Footer, Input
 
 from frontdesk.errors import FrontDeskError
 from frontdesk.widgets.form import ErrorLine, FormRow
@@ -18,6 +18,9 @@ __all__ = ["LoginScreen"]
 class LoginScreen(Screen[None]):
     """The first screen of every session."""
 
+    TITLE = "Sign in"
+    CSS_PATH = "login.tcss"
+
     AUTO_FOCUS = "#login-username"
 
     def __init__(self, username: str = "") -> None:
@@ -26,18 +29,28 @@ class LoginScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         app = self.app
-        yield DeskHeader(app.settings.name, app.workstation, "", app.clock)
-        with Center(), Vertical(id="login-box", classes="card"):
-            yield Static("Sign in", classes="card-title")
+        yield DeskHeader(app.practice_name, app.workstation, "", app.clock)
+        with Vertical(id="login-box", classes="card") as box:
+            box.border_title = "Sign in"
             yield FormRow("Username", Input(self._username, id="login-username", max_length=32))
             yield FormRow("Password", Input(password=True, id="login-password", max_length=128))
             yield ErrorLine(id="login-error")
-            yield Static("Enter: next field / sign in    Ctrl+Q: quit", classes="hint")
         yield Footer()
 
-    def on_mount(self) -> None:
-        if self._username:
-            self.query_one("#login-password", Input).focus()
+    def remember(self, username: str) -> None:
+        """Offer `username` the next time this screen shows (after the first run)."""
+        self._username = username
+
+    def on_screen_resume(self) -> None:
+        # Shown again (after a sign-out or the first run): nothing of the last person stays.
+        username = self.query_one("#login-username", Input)
+        username.value = self._username
+        self.query_one("#login-password", Input).value = ""
+        self.query_one("#login-error", ErrorLine).clear()
+        self.query_one("#login-password" if self._username else "#login-username").focus()
+
+    def on_screen_suspend(self) -> None:
+        self._username = ""
 
     @on(Input.Submitted, "#login-username")
     def _to_password(self) -> None:

@@ -18,6 +18,9 @@ __all__ = ["ManagerScreen"]
 class ManagerScreen(Screen[None]):
     """Lists every manager place; Enter opens one."""
 
+    TITLE = "Manager"
+    CSS_PATH = "manager.tcss"
+
     BINDINGS = [Binding("escape", "app.go_home", "Back")]
     AUTO_FOCUS = "#manager-places"
 

@@ -12,8 +12,6 @@ from dataclasses import dataclass
 
 from textual.screen import Screen
 
-from frontdesk.data.models import Role
-
 __all__ = ["PLACES", "Place", "children", "make", "place", "places_for"]
 
 
@@ -24,7 +22,7 @@ class Place:
     name: str
     title: str
     help: str
-    roles: tuple[Role, ...]
+    roles: tuple[str, ...]  # staff roles that may open it
     opener: str  # "module:Class", imported when first opened
     key: str | None = None  # an app-wide key, e.g. "f8"
     parent: str | None = None  # listed inside another place (e.g. the manager menu)
@@ -70,12 +68,12 @@ def place(name: str) -> Place:
     return next(p for p in PLACES if p.name == name)
 
 
-def places_for(role: Role | None) -> list[Place]:
+def places_for(role: str | None) -> list[Place]:
     """The places a role may open (none before sign-in)."""
     return [p for p in PLACES if role is not None and role in p.roles]
 
 
-def children(parent: str, role: Role | None) -> list[Place]:
+def children(parent: str, role: str | None) -> list[Place]:
     return [p for p in places_for(role) if p.parent == parent]
 
 

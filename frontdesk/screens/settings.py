@@ -19,6 +19,9 @@ __all__ = ["SettingsScreen"]
 class SettingsScreen(Screen[None]):
     """A form over the practice's settings; Ctrl+S saves."""
 
+    TITLE = "Practice settings"
+    CSS_PATH = "settings.tcss"
+
     BINDINGS = [
         Binding("ctrl+s", "save", "Save"),
         Binding("escape", "app.back", "Back"),

@@ -51,7 +51,7 @@ class StaffForm(ModalScreen[StaffMember | None]):
 
     def compose(self) -> ComposeResult:
         member = self._member
-        with Vertical():
+        with Vertical(classes="dense"):
             title = "New staff login" if member is None else f"Edit {member.username}"
             yield Static(title, classes="card-title", markup=False)
             if member is None:
@@ -134,6 +134,9 @@ class StaffForm(ModalScreen[StaffMember | None]):
 
 class StaffScreen(Screen[None]):
     """The list of logins with an action key for each change."""
+
+    TITLE = "Staff & logins"
+    CSS_PATH = "staff.tcss"
 
     BINDINGS = [
         Binding("a", "add", "Add"),

@@ -203,6 +203,8 @@ def unlock_with_pin(desk: Desk, pin: str) -> Actor:
     Failures count towards the lockout; once locked, only a full login opens the desk.
     """
     actor = desk.require_actor()
+    if not pin:
+        raise LoginFailed("Enter your PIN.")
     row = _staff_row(desk, "id = ?", actor.staff_id)
     if row is None or not row["active"]:
         raise AccessDenied("This login is no longer active. Sign in again.")

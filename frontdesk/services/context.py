@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
-from frontdesk.data.clock import Clock
-from frontdesk.data.db import FrontDeskDatabase
-from frontdesk.data.models import Actor
 from frontdesk.errors import AccessDenied
+
+if TYPE_CHECKING:  # kept out of start-up: the login screen must not wait for pydantic
+    from frontdesk.data.clock import Clock
+    from frontdesk.data.db import FrontDeskDatabase
+    from frontdesk.data.models import Actor
 
 __all__ = ["Desk"]
 

@@ -5,21 +5,24 @@ from __future__ import annotations
 
 import json
 import re
-
-from pydantic import ValidationError
+from typing import TYPE_CHECKING
 
 from frontdesk.data.clock import check_time_zone
 from frontdesk.data.db import FrontDeskDatabase, write
-from frontdesk.data.models import PracticeSettings
 from frontdesk.data.money import Money
 from frontdesk.errors import BadAmount, Conflict, Invalid
-from frontdesk.services import accounts, audit
-from frontdesk.services.auth import check_password, check_pin, hash_secret
-from frontdesk.services.context import Desk
+
+if TYPE_CHECKING:
+    from frontdesk.data.models import PracticeSettings
+    from frontdesk.services.context import Desk
+
+# The rest of this module imports pydantic (via the models) and argon2 when first used:
+# `is_set_up` and `identity` are all the login screen needs, and it must not wait for them.
 
 __all__ = [
     "build_settings",
     "check_phone",
+    "identity",
     "is_set_up",
     "load_settings",
     "parse_ceiling",
@@ -28,15 +31,32 @@ __all__ = [
     "update_settings",
 ]
 
-_FIELDS = tuple(PracticeSettings.model_fields)
+
+def identity(db: FrontDeskDatabase) -> tuple[str, str]:
+    """The practice's name and time zone, read without building the settings model."""
+    stored = dict(
+        db.execute("SELECT key, value FROM settings WHERE key IN ('name', 'time_zone')").fetchall()
+    )
+    name = json.loads(stored["name"]) if "name" in stored else ""
+    tz = json.loads(stored["time_zone"]) if "time_zone" in stored else "America/New_York"
+    return name, tz
+
+
+def _fields() -> tuple[str, ...]:
+    from frontdesk.data.models import PracticeSettings
+
+    return tuple(PracticeSettings.model_fields)
 
 
 def load_settings(db: FrontDeskDatabase) -> PracticeSettings:
     """The practice's settings (defaults for anything never saved)."""
+    from frontdesk.data.models import PracticeSettings
+
+    fields = _fields()
     stored = {
         key: json.loads(value)
         for key, value in db.execute("SELECT key, value FROM settings").fetchall()
-        if key in _FIELDS
+        if key in fields
     }
     return PracticeSettings(**stored)
 
@@ -76,6 +96,10 @@ def _validated(settings: PracticeSettings) -> PracticeSettings:
 
 def build_settings(**values: object) -> PracticeSettings:
     """Settings from form values; Invalid (with the field's rule) instead of a traceback."""
+    from pydantic import ValidationError
+
+    from frontdesk.data.models import PracticeSettings
+
     try:
         return PracticeSettings(**values)  # type: ignore[arg-type]
     except ValidationError as error:
@@ -89,9 +113,10 @@ def build_settings(**values: object) -> PracticeSettings:
 def save_settings(desk: Desk, settings: PracticeSettings) -> list[str]:
     """Store settings inside the caller's write transaction; returns the fields changed."""
     before = load_settings(desk.db)
-    changed = [key for key in _FIELDS if getattr(before, key) != getattr(settings, key)]
+    fields = _fields()
+    changed = [key for key in fields if getattr(before, key) != getattr(settings, key)]
     data = settings.model_dump()
-    for key in _FIELDS:
+    for key in fields:
         desk.db.execute(
             "INSERT INTO settings (key, value) VALUES (?, ?) "
             "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
@@ -102,6 +127,8 @@ def save_settings(desk: Desk, settings: PracticeSettings) -> list[str]:
 
 def update_settings(desk: Desk, settings: PracticeSettings) -> PracticeSettings:
     """Save the practice's settings (manager only, audited with the fields changed)."""
+    from frontdesk.services import audit
+
     desk.require_manager("change practice settings")
     settings = _validated(settings)
     with write(desk.db):
@@ -123,6 +150,9 @@ def set_up_practice(
 
     Raises Invalid for a bad field and Conflict when another session set it up first.
     """
+    from frontdesk.services import accounts, audit
+    from frontdesk.services.auth import check_password, check_pin, hash_secret
+
     settings = _validated(settings)
     username = accounts.check_username(username)
     full_name = " ".join(full_name.split())

@@ -18,6 +18,7 @@ class FormRow(Horizontal):
 
     DEFAULT_CSS = """
     FormRow { height: auto; margin-bottom: 1; }
+    .dense FormRow { margin-bottom: 0; }
     FormRow > Label { width: 18; padding-right: 1; text-align: right; }
     FormRow > Input, FormRow > Select { width: 1fr; }
     """
@@ -51,6 +52,7 @@ class ErrorLine(Static):
         self.remove_class("-ok")
         self.update(str(error))
         self.add_class("-shown")
+        self.call_after_refresh(self.scroll_visible, animate=False)
 
     def success(self, text: str) -> None:
         self.add_class("-ok")

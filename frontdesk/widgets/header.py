@@ -3,46 +3,41 @@ changes once a minute (a per-second clock would repaint every thin client every 
 
 from __future__ import annotations
 
-from textual.app import ComposeResult
-from textual.containers import Horizontal
-from textual.widgets import Static
+from rich.text import Text
+from textual.widget import Widget
 
 from frontdesk.data.clock import Clock
 
 __all__ = ["DeskHeader"]
 
 
-class DeskHeader(Horizontal):
-    """One line: practice · workstation · person (role) · date and time."""
+class DeskHeader(Widget):
+    """One line: practice · workstation · person (role) on the left, date and time right."""
 
     DEFAULT_CSS = """
     DeskHeader {
         dock: top;
         height: 1;
+        padding: 0 1;
         background: $primary;
         color: $text;
     }
-    DeskHeader > Static { width: auto; padding: 0 1; }
-    DeskHeader > #hd-practice { width: 1fr; text-style: bold; }
-    DeskHeader > #hd-clock { min-width: 19; text-align: right; }
     """
 
     def __init__(self, practice: str, workstation: str, person: str, clock: Clock) -> None:
         super().__init__()
-        self._practice = practice or "frontdesk"
-        self._workstation = workstation
-        self._person = person
+        self._left = "  ·  ".join(part for part in (practice, workstation, person) if part)
         self._clock = clock
 
-    def compose(self) -> ComposeResult:
-        yield Static(self._practice, id="hd-practice", markup=False)
-        yield Static(self._workstation, id="hd-workstation", markup=False)
-        if self._person:
-            yield Static(self._person, id="hd-person", markup=False)
-        yield Static(self._time_text(), id="hd-clock")
-
-    def _time_text(self) -> str:
+    def time_text(self) -> str:
         return self._clock.local_now().format("ddd D MMM HH:mm")
+
+    def render(self) -> Text:
+        right = self.time_text()
+        width = self.content_size.width
+        room = max(0, width - len(right) - 2)
+        left = self._left if len(self._left) <= room else self._left[: max(0, room - 1)] + "…"
+        return Text.assemble((left, "bold"), " " * max(1, width - len(left) - len(right)), right)
 
     def on_mount(self) -> None:
         self._schedule_tick()
@@ -53,5 +48,5 @@ class DeskHeader(Horizontal):
         self.set_timer(seconds_left + 0.05, self._tick)
 
     def _tick(self) -> None:
-        self.query_one("#hd-clock", Static).update(self._time_text())
+        self.refresh()
         self._schedule_tick()

@@ -17,8 +17,9 @@ def test_a_receptionist_cannot_add_staff_whatever_the_screen_did(
 ) -> None:
     before = _count(receptionist_desk, "SELECT count(*) FROM staff")
     with pytest.raises(AccessDenied, match="Only a manager can add staff"):
-        accounts.add_staff(receptionist_desk, "sneaky", "Sneaky Pete", "manager",
-                           "long-password-1", "2580")
+        accounts.add_staff(
+            receptionist_desk, "sneaky", "Sneaky Pete", "manager", "long-password-1", "2580"
+        )
     assert _count(receptionist_desk, "SELECT count(*) FROM staff") == before
     for call in (
         lambda d: accounts.list_staff(d),
@@ -37,19 +38,37 @@ def test_nobody_signed_in_can_do_nothing(desk: Desk) -> None:
 
 
 def test_adding_staff_stores_hashes_and_audits_in_one_go(manager_desk: Desk) -> None:
-    member = accounts.add_staff(manager_desk, " RGarcia ", "  Rosa   García ", "receptionist",
-                                "sunny-day-42", "8642", credentials="")
+    member = accounts.add_staff(
+        manager_desk,
+        " RGarcia ",
+        "  Rosa   García ",
+        "receptionist",
+        "sunny-day-42",
+        "8642",
+        credentials="",
+    )
     assert (member.username, member.full_name, member.role) == (
-        "rgarcia", "Rosa García", "receptionist")
+        "rgarcia",
+        "Rosa García",
+        "receptionist",
+    )
     assert member.has_pin and member.active
     row = manager_desk.db.execute(
         "SELECT action, table_name, record_id, staff_id, workstation, summary "
-        "FROM audit_log ORDER BY id DESC LIMIT 1").fetchone()
-    assert row == ("staff added", "staff", member.id, manager_desk.actor.staff_id, "FRONT-1",
-                   "role receptionist")
+        "FROM audit_log ORDER BY id DESC LIMIT 1"
+    ).fetchone()
+    assert row == (
+        "staff added",
+        "staff",
+        member.id,
+        manager_desk.actor.staff_id,
+        "FRONT-1",
+        "role receptionist",
+    )
     assert "García" not in str(row)  # ids only in the audit log
     assert auth.login(manager_desk.signed_in(None), "rgarcia", "sunny-day-42").role == (
-        "receptionist")
+        "receptionist"
+    )
 
 
 @pytest.mark.parametrize(
@@ -72,15 +91,20 @@ def test_bad_fields_are_refused_and_nothing_is_saved(
     before = _count(manager_desk, "SELECT count(*) FROM audit_log")
     with pytest.raises(Invalid, match=why):
         accounts.add_staff(manager_desk, username, name, role, password, pin)
-    assert _count(manager_desk, "SELECT count(*) FROM staff WHERE username = ?",
-                  username.strip().lower()) == 0
+    assert (
+        _count(
+            manager_desk, "SELECT count(*) FROM staff WHERE username = ?", username.strip().lower()
+        )
+        == 0
+    )
     assert _count(manager_desk, "SELECT count(*) FROM audit_log") == before
 
 
 def test_a_taken_username_is_refused(manager_desk: Desk) -> None:
     with pytest.raises(Conflict, match="'anguyen' is already taken"):
-        accounts.add_staff(manager_desk, "ANGUYEN", "Another Ashley", "receptionist",
-                           "long-password-1", "2580")
+        accounts.add_staff(
+            manager_desk, "ANGUYEN", "Another Ashley", "receptionist", "long-password-1", "2580"
+        )
 
 
 def test_the_last_active_manager_cannot_be_demoted_or_deactivated(manager_desk: Desk) -> None:
@@ -93,13 +117,16 @@ def test_the_last_active_manager_cannot_be_demoted_or_deactivated(manager_desk: 
 
 
 def test_a_second_manager_can_be_demoted_and_deactivated(manager_desk: Desk) -> None:
-    other = accounts.add_staff(manager_desk, "boss2", "Second Boss", "manager",
-                               "long-password-1", "2580")
-    edited = accounts.update_staff(manager_desk, other.id, full_name="Second Boss",
-                                   role="receptionist", credentials="")
+    other = accounts.add_staff(
+        manager_desk, "boss2", "Second Boss", "manager", "long-password-1", "2580"
+    )
+    edited = accounts.update_staff(
+        manager_desk, other.id, full_name="Second Boss", role="receptionist", credentials=""
+    )
     assert edited.role == "receptionist"
     summary = manager_desk.db.execute(
-        "SELECT summary FROM audit_log ORDER BY id DESC LIMIT 1").fetchone()[0]
+        "SELECT summary FROM audit_log ORDER BY id DESC LIMIT 1"
+    ).fetchone()[0]
     assert summary == "role (manager -> receptionist)"
     assert not accounts.set_active(manager_desk, other.id, False).active
     assert accounts.set_active(manager_desk, other.id, True).active
@@ -110,8 +137,9 @@ def test_deactivated_staff_are_kept_not_deleted(manager_desk: Desk) -> None:
     accounts.set_active(manager_desk, member.id, False)
     listed = {m.username: m for m in accounts.list_staff(manager_desk)}
     assert listed["truiz"].active is False
-    assert [m.username for m in accounts.list_staff(manager_desk, include_inactive=False)
-            ].count("truiz") == 0
+    assert [m.username for m in accounts.list_staff(manager_desk, include_inactive=False)].count(
+        "truiz"
+    ) == 0
 
 
 def test_reset_password_and_pin(manager_desk: Desk) -> None:
@@ -129,8 +157,9 @@ def test_an_audit_row_and_its_change_commit_or_roll_back_together(manager_desk: 
     before_staff = _count(manager_desk, "SELECT count(*) FROM staff")
     before_audit = _count(manager_desk, "SELECT count(*) FROM audit_log")
     with pytest.raises(RuntimeError), write(manager_desk.db):
-        accounts.add_staff(manager_desk, "ghost", "Ghost Writer", "receptionist",
-                           "long-password-1", "2580")
+        accounts.add_staff(
+            manager_desk, "ghost", "Ghost Writer", "receptionist", "long-password-1", "2580"
+        )
         raise RuntimeError("the session dropped here")
     assert _count(manager_desk, "SELECT count(*) FROM staff") == before_staff
     assert _count(manager_desk, "SELECT count(*) FROM audit_log") == before_audit

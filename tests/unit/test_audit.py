@@ -45,7 +45,8 @@ def _tamper(desk: Desk, sql: str) -> None:
 def test_verify_finds_an_edited_row(manager_desk: Desk) -> None:
     _write_some(manager_desk)
     target = manager_desk.db.execute(
-        "SELECT id FROM audit_log WHERE summary = 'entry 2'").fetchone()[0]
+        "SELECT id FROM audit_log WHERE summary = 'entry 2'"
+    ).fetchone()[0]
     _tamper(manager_desk, f"UPDATE audit_log SET staff_id = NULL WHERE id = {target}")
     chain = audit.verify_chain(manager_desk)
     assert not chain.ok
@@ -56,7 +57,8 @@ def test_verify_finds_an_edited_row(manager_desk: Desk) -> None:
 def test_verify_finds_a_deleted_row(manager_desk: Desk) -> None:
     _write_some(manager_desk)
     target = manager_desk.db.execute(
-        "SELECT id FROM audit_log WHERE summary = 'entry 2'").fetchone()[0]
+        "SELECT id FROM audit_log WHERE summary = 'entry 2'"
+    ).fetchone()[0]
     _tamper(manager_desk, f"DELETE FROM audit_log WHERE id = {target}")
     chain = audit.verify_chain(manager_desk)
     assert not chain.ok and chain.bad_id == target + 1

@@ -6,8 +6,7 @@ from argon2 import extract_parameters
 from frontdesk.errors import AccessDenied, AccountLocked, Invalid, LoginFailed
 from frontdesk.services import accounts, auth
 from frontdesk.services.context import Desk
-
-from ..conftest import FakeClock, actor
+from tests.conftest import FakeClock, actor
 
 
 def _staff(desk: Desk, username: str) -> dict:
@@ -44,7 +43,7 @@ def test_username_is_not_case_sensitive(desk: Desk) -> None:
 
 
 def test_wrong_password_counts_and_says_how_many_are_left(desk: Desk) -> None:
-    with pytest.raises(LoginFailed, match="Wrong username or password. 4 more failed"):
+    with pytest.raises(LoginFailed, match=r"Wrong username or password\. 4 more failed"):
         auth.login(desk, "anguyen", "frontdesk!")
     assert _staff(desk, "anguyen")["failed_attempts"] == 1
     assert _audit_actions(desk)[-1] == "login failed"
@@ -130,15 +129,21 @@ def test_lock_and_sign_out_are_audited(receptionist_desk: Desk) -> None:
 
 @pytest.mark.parametrize(
     ("password", "why"),
-    [("short", "at least 8"), ("x" * 129, "at most 128"), ("aaaaaaaaaa", "too easy"),
-     ("my-anguyen-pw", "must not contain the username")],
+    [
+        ("short", "at least 8"),
+        ("x" * 129, "at most 128"),
+        ("aaaaaaaaaa", "too easy"),
+        ("my-anguyen-pw", "must not contain the username"),
+    ],
 )
 def test_weak_passwords_are_refused(password: str, why: str) -> None:
     with pytest.raises(Invalid, match=why):
         auth.check_password(password, "anguyen")
 
 
-@pytest.mark.parametrize("pin", ["", "123", "123456789", "12a4", "１２３４", "1111", "12 34"])
+@pytest.mark.parametrize(
+    "pin", ["", "123", "123456789", "12a4", "\uff11\uff12\uff13\uff14", "1111", "12 34"]
+)
 def test_bad_pins_are_refused(pin: str) -> None:
     with pytest.raises(Invalid):
         auth.check_pin(pin)

@@ -51,13 +51,24 @@ def test_migrate_is_a_no_op_on_a_current_database(practice_path, capsys) -> None
     assert code == 0 and "up to date" in out
 
 
-def test_user_commands_recover_a_practice_from_the_shell(practice_path, capsys,
-                                                        monkeypatch) -> None:
+def test_user_commands_recover_a_practice_from_the_shell(
+    practice_path, capsys, monkeypatch
+) -> None:
     import io
 
     monkeypatch.setattr("sys.stdin", io.StringIO("night-shift-9\n8642\n"))
-    code, out, _ = run(capsys, "user", "add", "nightmgr", "--name", "Night Manager",
-                       "--role", "manager", "--db", str(practice_path))
+    code, out, _ = run(
+        capsys,
+        "user",
+        "add",
+        "nightmgr",
+        "--name",
+        "Night Manager",
+        "--role",
+        "manager",
+        "--db",
+        str(practice_path),
+    )
     assert code == 0 and "Added nightmgr (manager)" in out
     monkeypatch.setattr("sys.stdin", io.StringIO("another-pass-8\n"))
     assert run(capsys, "user", "passwd", "anguyen", "--db", str(practice_path))[0] == 0
@@ -65,8 +76,9 @@ def test_user_commands_recover_a_practice_from_the_shell(practice_path, capsys,
     code, out, _ = run(capsys, "user", "list", "--db", str(practice_path))
     assert "kpark" in out and "inactive" in out
     db = open_database(practice_path)
-    who = db.execute("SELECT workstation, staff_id FROM audit_log WHERE action = "
-                     "'staff deactivated'").fetchone()
+    who = db.execute(
+        "SELECT workstation, staff_id FROM audit_log WHERE action = 'staff deactivated'"
+    ).fetchone()
     assert who[0].startswith("shell:") and who[1] is None
 
 
@@ -74,8 +86,18 @@ def test_user_command_errors_are_one_clear_line(practice_path, capsys, monkeypat
     import io
 
     monkeypatch.setattr("sys.stdin", io.StringIO("short\n8642\n"))
-    code, out, err = run(capsys, "user", "add", "newbie", "--name", "New", "--role",
-                         "receptionist", "--db", str(practice_path))
+    code, _, err = run(
+        capsys,
+        "user",
+        "add",
+        "newbie",
+        "--name",
+        "New",
+        "--role",
+        "receptionist",
+        "--db",
+        str(practice_path),
+    )
     assert code == 2
     assert err == "frontdesk: A password needs at least 8 characters.\n"
     code, _, err = run(capsys, "user", "unlock", "ghost", "--db", str(practice_path))
@@ -83,8 +105,9 @@ def test_user_command_errors_are_one_clear_line(practice_path, capsys, monkeypat
 
 
 @pytest.mark.parametrize("content", [b"not a database at all\n" * 50, b"\x00" * 4096])
-def test_a_file_that_is_not_a_frontdesk_database_exits_with_one_line(tmp_path, capsys,
-                                                                     content) -> None:
+def test_a_file_that_is_not_a_frontdesk_database_exits_with_one_line(
+    tmp_path, capsys, content
+) -> None:
     path = tmp_path / "x.db"
     path.write_bytes(content)
     code, out, err = run(capsys, "check", "--db", str(path))

@@ -10,8 +10,7 @@ from frontdesk.data.schema import open_database
 from frontdesk.errors import Conflict
 from frontdesk.services import accounts, audit
 from frontdesk.services.context import Desk
-
-from ..conftest import FakeClock
+from tests.conftest import FakeClock
 
 WRITERS = 8
 WRITES_EACH = 150
@@ -26,8 +25,10 @@ def _writer(path: str, number: int, start, results) -> None:
             # Read, then write, then audit: the pattern that fails with a deferred BEGIN.
             with write(db):
                 count = db.execute("SELECT count(*) FROM settings").fetchone()[0]
-                db.execute("INSERT INTO settings (key, value) VALUES (?, ?)",
-                           (f"w{number}-{i}", str(count)))
+                db.execute(
+                    "INSERT INTO settings (key, value) VALUES (?, ?)",
+                    (f"w{number}-{i}", str(count)),
+                )
                 audit.record(desk, "test write", "settings", None, f"{number}/{i}")
         db.close()
         results.put((number, "ok"))
@@ -40,8 +41,9 @@ def test_eight_processes_write_at_once_with_no_errors_and_nothing_lost(tmp_path:
     open_database(path).close()
     context = multiprocessing.get_context("spawn")
     start, results = context.Event(), context.Queue()
-    workers = [context.Process(target=_writer, args=(str(path), n, start, results))
-               for n in range(WRITERS)]
+    workers = [
+        context.Process(target=_writer, args=(str(path), n, start, results)) for n in range(WRITERS)
+    ]
     for worker in workers:
         worker.start()
     start.set()
@@ -63,8 +65,9 @@ def _add_same_username(path: str, number: int, start, results) -> None:
     desk = Desk(db=db, clock=FakeClock(), workstation=f"WS-{number}", shell=True)
     start.wait()
     try:
-        accounts.add_staff(desk, "newhire", f"New Hire {number}", "receptionist",
-                           "correct-horse-9", "2580")
+        accounts.add_staff(
+            desk, "newhire", f"New Hire {number}", "receptionist", "correct-horse-9", "2580"
+        )
         results.put("added")
     except Conflict as error:
         results.put(f"conflict: {error}")
@@ -78,9 +81,10 @@ def test_two_sessions_creating_one_username_one_wins_the_other_is_told(
 ) -> None:
     context = multiprocessing.get_context("spawn")
     start, results = context.Event(), context.Queue()
-    workers = [context.Process(target=_add_same_username,
-                               args=(str(practice_path), n, start, results))
-               for n in range(2)]
+    workers = [
+        context.Process(target=_add_same_username, args=(str(practice_path), n, start, results))
+        for n in range(2)
+    ]
     for worker in workers:
         worker.start()
     start.set()
@@ -90,5 +94,4 @@ def test_two_sessions_creating_one_username_one_wins_the_other_is_told(
     assert outcomes[0] == "added"
     assert outcomes[1] == "conflict: The username 'newhire' is already taken."
     db = open_database(practice_path)
-    assert db.execute("SELECT count(*) FROM staff WHERE username = 'newhire'"
-                      ).fetchone()[0] == 1
+    assert db.execute("SELECT count(*) FROM staff WHERE username = 'newhire'").fetchone()[0] == 1

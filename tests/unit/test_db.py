@@ -35,9 +35,18 @@ def test_the_sqlite_library_is_new_enough_for_wal() -> None:
 
 @pytest.mark.parametrize(
     ("version", "safe"),
-    [("3.51.3", True), ("3.53.0", True), ("3.51.2", False), ("3.45.1", False),
-     ("3.50.7", True), ("3.50.6", False), ("3.44.6", True), ("3.44.5", False),
-     ("3.7.0", False), ("4.0.0", True)],
+    [
+        ("3.51.3", True),
+        ("3.53.0", True),
+        ("3.51.2", False),
+        ("3.45.1", False),
+        ("3.50.7", True),
+        ("3.50.6", False),
+        ("3.44.6", True),
+        ("3.44.5", False),
+        ("3.7.0", False),
+        ("4.0.0", True),
+    ],
 )
 def test_wal_is_refused_on_libraries_with_the_wal_reset_bug(version: str, safe: bool) -> None:
     assert wal_is_safe(version) is safe
@@ -80,10 +89,9 @@ def test_write_takes_the_write_lock_up_front(tmp_path: Path) -> None:
     db = open_database(tmp_path / "p.db")
     other = connect(tmp_path / "p.db")
     other.execute("PRAGMA busy_timeout = 0")
-    with write(db):
-        # No write yet, but IMMEDIATE already holds the lock.
-        with pytest.raises(sqlite3.OperationalError, match="locked"):
-            other.execute("BEGIN IMMEDIATE")
+    # No write yet, but IMMEDIATE already holds the lock.
+    with write(db), pytest.raises(sqlite3.OperationalError, match="locked"):
+        other.execute("BEGIN IMMEDIATE")
     other.execute("BEGIN IMMEDIATE")
     other.execute("ROLLBACK")
 
@@ -142,9 +150,25 @@ def test_a_missing_file_is_not_created_when_not_asked(tmp_path: Path) -> None:
 
 
 def test_migration_names_are_numbered_in_order() -> None:
-    names = [m.name for m in MIGRATIONS._migrations]
+    names = [name for name, _ in MIGRATIONS]
     assert names == sorted(names)
     assert all(name[:4].isdigit() for name in names)
+
+
+def test_the_sqlite_module_is_the_one_sqlite_utils_uses() -> None:
+    import sqlite_utils.utils
+
+    assert sqlite3 is sqlite_utils.utils.sqlite3
+    assert sqlite3.__name__ == "pysqlite3"  # the bundled, current SQLite on this platform
+
+
+def test_opening_a_current_database_does_not_load_sqlite_utils(practice_path) -> None:
+    code = (
+        "import sys; from frontdesk.data.schema import open_database; "
+        f"open_database({str(practice_path)!r}); "
+        "sys.exit(1 if 'sqlite_utils' in sys.modules else 0)"
+    )
+    assert subprocess.run([sys.executable, "-c", code]).returncode == 0
 
 
 def test_the_project_never_imports_the_standard_sqlite3() -> None:
@@ -166,8 +190,9 @@ def test_services_and_data_never_import_textual() -> None:
         "bad = [m for m in sys.modules if m.split('.')[0] in ('textual', 'escpos')]; "
         "print(bad); sys.exit(1 if bad else 0)"
     )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                            env={**os.environ})
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env={**os.environ}
+    )
     assert result.returncode == 0, result.stdout + result.stderr
 
 

@@ -5,8 +5,7 @@ from pathlib import Path
 from frontdesk.data.schema import open_database
 from frontdesk.services import demo
 from frontdesk.services.context import Desk
-
-from ..conftest import FakeClock
+from tests.conftest import FakeClock
 
 
 def test_the_small_demo_has_the_staff_the_readme_lists(desk: Desk) -> None:
@@ -25,8 +24,9 @@ def test_the_small_demo_has_patients_with_real_world_names(desk: Desk) -> None:
     firsts = {row[0] for row in desk.db.execute("SELECT first_name FROM patients")}
     assert "Zoë" in firsts
     emails = [row[0] for row in desk.db.execute("SELECT email FROM patients WHERE email != ''")]
-    assert all(e.isascii() and e.endswith(("example.com", "example.org", "example.net"))
-               for e in emails)
+    assert all(
+        e.isascii() and e.endswith(("example.com", "example.org", "example.net")) for e in emails
+    )
 
 
 def test_the_same_seed_gives_the_same_practice(tmp_path: Path) -> None:
@@ -34,8 +34,9 @@ def test_the_same_seed_gives_the_same_practice(tmp_path: Path) -> None:
         db = open_database(tmp_path / name)
         desk = Desk(db=db, clock=FakeClock(), workstation="X", shell=True)
         assert demo.build_demo(desk, "small", seed)
-        rows = db.execute("SELECT first_name, last_name, dob, phone FROM patients "
-                          "ORDER BY id LIMIT 50").fetchall()
+        rows = db.execute(
+            "SELECT first_name, last_name, dob, phone FROM patients ORDER BY id LIMIT 50"
+        ).fetchall()
         assert not demo.build_demo(desk, "small", seed)  # never twice into one file
         return rows
 

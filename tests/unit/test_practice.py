@@ -10,26 +10,31 @@ from frontdesk.data.schema import open_database
 from frontdesk.errors import AccessDenied, BadAmount, BadTime, Conflict, Invalid
 from frontdesk.services import practice
 from frontdesk.services.context import Desk
+from tests.conftest import FakeClock
 
-from ..conftest import FakeClock
-
-GOOD = PracticeSettings(name="Riverside Skin", address="1 Main St", phone="773.555.0199",
-                        time_zone="America/Chicago")
+GOOD = PracticeSettings(
+    name="Riverside Skin", address="1 Main St", phone="773.555.0199", time_zone="America/Chicago"
+)
 
 
 def test_settings_are_saved_normalised_and_audited(manager_desk: Desk) -> None:
     saved = practice.update_settings(
         manager_desk,
-        practice.build_settings(name="  Riverside   Skin ", phone="1-773-555-0199",
-                                time_zone="America/Denver", idle_lock_minutes=10,
-                                amount_ceiling=Money(1_000_000)),
+        practice.build_settings(
+            name="  Riverside   Skin ",
+            phone="1-773-555-0199",
+            time_zone="America/Denver",
+            idle_lock_minutes=10,
+            amount_ceiling=Money(1_000_000),
+        ),
     )
     assert saved.name == "Riverside Skin" and saved.phone == "(773) 555-0199"
     loaded = practice.load_settings(manager_desk.db)
     assert loaded == saved
     assert loaded.amount_ceiling == Money(1_000_000)
     row = manager_desk.db.execute(
-        "SELECT action, summary FROM audit_log ORDER BY id DESC LIMIT 1").fetchone()
+        "SELECT action, summary FROM audit_log ORDER BY id DESC LIMIT 1"
+    ).fetchone()
     assert row[0] == "settings changed"
     assert "name" in row[1] and "time_zone" in row[1] and "idle_lock_minutes" in row[1]
 
@@ -44,8 +49,9 @@ def test_settings_are_saved_normalised_and_audited(manager_desk: Desk) -> None:
         ({"amount_ceiling": Money(0)}, BadAmount, "more than"),
     ],
 )
-def test_bad_settings_are_refused_and_nothing_changes(manager_desk: Desk, values, error,
-                                                      why) -> None:
+def test_bad_settings_are_refused_and_nothing_changes(
+    manager_desk: Desk, values, error, why
+) -> None:
     before = practice.load_settings(manager_desk.db)
     with pytest.raises(error, match=why):
         practice.update_settings(manager_desk, GOOD.model_copy(update=values))
@@ -68,21 +74,24 @@ def test_first_run_creates_the_practice_and_its_manager_once(tmp_path: Path) -> 
     desk = Desk(db=db, clock=FakeClock(), workstation="FRONT-1")
     assert not practice.is_set_up(db)
     assert practice.load_settings(db).configured is False
-    practice.set_up_practice(desk, GOOD, username="boss", full_name="The Boss",
-                             password="long-password-1", pin="2580")
+    practice.set_up_practice(
+        desk, GOOD, username="boss", full_name="The Boss", password="long-password-1", pin="2580"
+    )
     assert practice.is_set_up(db)
     assert practice.load_settings(db).name == "Riverside Skin"
     assert db.execute("SELECT username, role FROM staff").fetchall() == [("boss", "manager")]
     with pytest.raises(Conflict, match="just set up from another workstation"):
-        practice.set_up_practice(desk, GOOD, username="boss2", full_name="Other",
-                                 password="long-password-1", pin="2580")
+        practice.set_up_practice(
+            desk, GOOD, username="boss2", full_name="Other", password="long-password-1", pin="2580"
+        )
 
 
 def test_first_run_with_a_bad_field_saves_nothing(tmp_path: Path) -> None:
     db = open_database(tmp_path / "new.db")
     desk = Desk(db=db, clock=FakeClock(), workstation="FRONT-1")
     with pytest.raises(Invalid, match="at least 8"):
-        practice.set_up_practice(desk, GOOD, username="boss", full_name="The Boss",
-                                 password="short", pin="2580")
+        practice.set_up_practice(
+            desk, GOOD, username="boss", full_name="The Boss", password="short", pin="2580"
+        )
     assert not practice.is_set_up(db)
     assert db.execute("SELECT count(*) FROM settings").fetchone()[0] == 0

@@ -1,0 +1,85 @@
+"""Practice settings and the audit log through the keys."""
+
+from frontdesk.screens.audit import AuditScreen
+from frontdesk.screens.settings import SettingsScreen
+
+from .conftest import SIZE, db_value, screen_text, sign_in
+
+
+async def _open(pilot, console, name: str) -> None:
+    await sign_in(pilot, "dokafor")
+    console.open_place(name)
+    await pilot.pause()
+    await pilot.pause()
+
+
+async def test_bad_amount_in_settings_says_why_and_saves_nothing(console) -> None:
+    async with console.run_test(size=SIZE, notifications=True) as pilot:
+        await pilot.pause()
+        await _open(pilot, console, "settings")
+        assert isinstance(console.screen, SettingsScreen)
+        ceiling = console.screen.query_one("#set-ceiling")
+        ceiling.value = ""
+        ceiling.focus()
+        await pilot.press(*"12.345", "enter")
+        await pilot.pause()
+        assert "Amounts have at most two decimals (cents)." in screen_text(console)
+        assert (
+            db_value(console, "SELECT value FROM settings WHERE key = 'amount_ceiling'")
+            == "5000000"
+        )
+
+
+async def test_settings_are_saved_from_the_form(console) -> None:
+    async with console.run_test(size=SIZE, notifications=True) as pilot:
+        await pilot.pause()
+        await _open(pilot, console, "settings")
+        screen = console.screen
+        screen.query_one("#set-idle").value = ""
+        screen.query_one("#set-ceiling").value = ""
+        screen.query_one("#set-phone").value = ""
+        screen.query_one("#set-phone").focus()
+        await pilot.press(*"312 555 0111", "tab", "tab", *"9", "tab", *"$2,500", "ctrl+s")
+        await pilot.pause()
+        assert "Saved." in screen_text(console)
+        assert db_value(console, "SELECT value FROM settings WHERE key = 'phone'") == (
+            '"(312) 555-0111"'
+        )
+        assert (
+            db_value(console, "SELECT value FROM settings WHERE key = 'idle_lock_minutes'") == "9"
+        )
+        assert (
+            db_value(console, "SELECT value FROM settings WHERE key = 'amount_ceiling'") == "250000"
+        )
+        assert console.settings.idle_lock_minutes == 9
+
+
+async def test_bad_time_zone_is_refused(console) -> None:
+    async with console.run_test(size=SIZE, notifications=True) as pilot:
+        await pilot.pause()
+        await _open(pilot, console, "settings")
+        console.screen.query_one("#set-tz").value = "Central Time"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert "'Central Time' is not a time zone" in screen_text(console)
+        assert db_value(console, "SELECT value FROM settings WHERE key = 'time_zone'") == (
+            '"America/Chicago"'
+        )
+
+
+async def test_audit_log_lists_filters_and_verifies(console) -> None:
+    async with console.run_test(size=SIZE, notifications=True) as pilot:
+        await pilot.pause()
+        await _open(pilot, console, "audit")
+        assert isinstance(console.screen, AuditScreen)
+        assert "2026-11-24 09:30:00 dokafor FRONT-1 login staff 1" in screen_text(console)
+        await pilot.press(*"demo", "enter")
+        await pilot.pause()
+        text = screen_text(console)
+        assert "demo practice created" in text and "dokafor FRONT-1 login" not in text
+        await pilot.press("tab", *"2026-13-01", "enter")
+        await pilot.pause()
+        assert "'2026-13-01' is not a date" in screen_text(console)
+        await pilot.press("ctrl+r")
+        await pilot.pause()
+        assert "Audit chain verified:" in screen_text(console)
