@@ -103,7 +103,8 @@ def cmd_migrate(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from frontdesk.data.db import SQLITE_VERSION, journal_warning, sqlite3
+    from frontdesk.data import db as database
+    from frontdesk.data.db import journal_warning, sqlite3
     from frontdesk.data.schema import SCHEMA_VERSION, state
     from frontdesk.services.audit import verify_chain
 
@@ -111,7 +112,8 @@ def cmd_check(args: argparse.Namespace) -> int:
     problems = 0
     warning = journal_warning()
     library = getattr(sqlite3, "__name__", "sqlite3")
-    print(f"SQLite library   {SQLITE_VERSION} ({library}){'' if warning is None else '  WARNING'}")
+    flag = "" if warning is None else "  WARNING"
+    print(f"SQLite library   {database.SQLITE_VERSION} ({library}){flag}")
     if warning:
         print(f"                 {warning}")
     print(f"Journal mode     {db.journal}")

@@ -61,17 +61,18 @@ def _version(text: str) -> tuple[int, int, int]:
     return major, minor, patch
 
 
-def wal_is_safe(version: str = SQLITE_VERSION) -> bool:
-    """True when this SQLite library can run WAL with several writing processes."""
-    ver = _version(version)
+def wal_is_safe(version: str | None = None) -> bool:
+    """True when this SQLite library (or `version`) can run WAL with several writers."""
+    ver = _version(version or SQLITE_VERSION)
     if ver >= _WAL_FIXED_FROM:
         return True
     # A backport fixes its own patch line from that release on.
     return any(ver[:2] == fix[:2] and ver >= fix for fix in _WAL_FIXED_BACKPORTS)
 
 
-def journal_warning(version: str = SQLITE_VERSION) -> str | None:
+def journal_warning(version: str | None = None) -> str | None:
     """The warning shown when WAL is refused for this library, else None."""
+    version = version or SQLITE_VERSION
     if wal_is_safe(version):
         return None
     return (
@@ -164,8 +165,10 @@ def set_journal_mode(db: FrontDeskDatabase) -> str:
     if db.journal != wanted:
         # Switching needs the file to ourselves; while another session holds it the mode
         # it already has stays (the mode is a property of the file).
-        with contextlib.suppress(sqlite3.OperationalError):
+        try:
             db.journal = db.conn.execute(f"PRAGMA journal_mode = {wanted}").fetchone()[0]
+        except sqlite3.OperationalError:
+            db.journal = db.conn.execute("PRAGMA journal_mode").fetchone()[0]
     return db.journal
 
 

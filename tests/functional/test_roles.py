@@ -49,3 +49,25 @@ async def test_help_lists_the_keys_of_the_screen(console) -> None:
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(console.screen, HomeScreen)
+
+
+async def test_the_manager_is_warned_when_wal_is_refused(console, monkeypatch) -> None:
+    from frontdesk.data import db as database
+
+    monkeypatch.setattr(database, "SQLITE_VERSION", "3.45.1")
+    async with console.run_test(size=SIZE, notifications=True) as pilot:
+        await pilot.pause()
+        await sign_in(pilot, "anguyen")
+        assert "WAL-reset bug" not in screen_text(console)  # not the receptionist's worry
+        await pilot.press("f10")
+        await pilot.pause()
+        await sign_in(pilot, "dokafor")
+        assert "SQLite 3.45.1 has the WAL-reset bug" in screen_text(console)
+
+
+async def test_no_cursor_blinks_and_nothing_animates(console) -> None:
+    async with console.run_test(size=SIZE, notifications=True) as pilot:
+        await pilot.pause()
+        assert console.focused.id == "login-username"
+        assert console.focused.cursor_blink is False
+        assert console.animation_level == "none"

@@ -95,3 +95,31 @@ def test_two_sessions_creating_one_username_one_wins_the_other_is_told(
     assert outcomes[1] == "conflict: The username 'newhire' is already taken."
     db = open_database(practice_path)
     assert db.execute("SELECT count(*) FROM staff WHERE username = 'newhire'").fetchone()[0] == 1
+
+
+def _open_new(path: str, start, results) -> None:
+    start.wait()
+    try:
+        open_database(path).close()
+        results.put("ok")
+    except Exception as error:
+        results.put(repr(error))
+
+
+def test_sessions_starting_on_a_new_file_at_once_migrate_it_once(tmp_path: Path) -> None:
+    path = tmp_path / "new.db"
+    context = multiprocessing.get_context("spawn")
+    start, results = context.Event(), context.Queue()
+    workers = [
+        context.Process(target=_open_new, args=(str(path), start, results)) for _ in range(4)
+    ]
+    for worker in workers:
+        worker.start()
+    start.set()
+    outcomes = [results.get(timeout=60) for _ in workers]
+    for worker in workers:
+        worker.join(timeout=30)
+    assert outcomes == ["ok"] * 4
+    db = open_database(path)
+    assert db.execute("SELECT count(*) FROM _sqlite_migrations").fetchone()[0] == 1
+    assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"

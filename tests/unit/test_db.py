@@ -203,3 +203,21 @@ def test_the_console_starts_without_importing_escpos() -> None:
         "sys.exit(1 if bad else 0)"
     )
     assert subprocess.run([sys.executable, "-c", code]).returncode == 0
+
+
+def test_an_old_sqlite_library_gets_the_rollback_journal_and_a_warning(
+    tmp_path: Path, monkeypatch, capsys
+) -> None:
+    from frontdesk import cli
+    from frontdesk.data import db as database
+
+    monkeypatch.setattr(database, "SQLITE_VERSION", "3.45.1")
+    db = open_database(tmp_path / "old.db")
+    assert db.journal == "delete"
+    assert db.execute("PRAGMA journal_mode").fetchone()[0] == "delete"
+    db.close()
+    assert cli.main(["check", "--db", str(tmp_path / "old.db")]) == 0
+    out = capsys.readouterr().out
+    assert "SQLite library   3.45.1" in out and "WARNING" in out
+    assert "has the WAL-reset bug" in out
+    assert "Journal mode     delete" in out
