@@ -22,6 +22,7 @@ from frontdesk.errors import FrontDeskError
 from frontdesk.screens import registry
 from frontdesk.services import practice
 from frontdesk.services.context import Desk
+from frontdesk.widgets.form import Field
 from frontdesk.widgets.header import DeskHeader
 
 if TYPE_CHECKING:
@@ -62,8 +63,9 @@ class FrontDeskApp(App[None]):
     CSS_PATH = "app.tcss"
     BINDINGS = [
         Binding("f1", "help", "Help"),
-        Binding("ctrl+l", "lock", "Lock"),
-        Binding("ctrl+q", "quit", "Quit", priority=True),
+        # Priority: they work over an open dialog too.
+        Binding("ctrl+l", "lock", "Lock", priority=True),
+        Binding("ctrl+q", "quit", "Quit", priority=True, show=False),
         *(Binding(p.key, f"open_place('{p.name}')", p.title) for p in registry.PLACES if p.key),
     ]
 
@@ -112,13 +114,16 @@ class FrontDeskApp(App[None]):
 
     def header(self) -> DeskHeader:
         """The header for a screen of the signed-in person."""
-        person = f"{self.actor.full_name} ({self.actor.role})" if self.actor else ""
-        return DeskHeader(self.practice_name, self.workstation, person, self.clock)
+        return DeskHeader(show_person=True)
 
     def settings_changed(self, settings: PracticeSettings) -> None:
+        """New practice settings: every open screen's header shows them at once."""
         self._settings = settings
         self.practice_name = settings.name
         self.clock.tz = settings.time_zone
+        for screen in self.screen_stack:
+            for header in screen.query(DeskHeader):
+                header.refresh()
 
     # -- start ----------------------------------------------------------------------------
 
@@ -144,6 +149,10 @@ class FrontDeskApp(App[None]):
         ):
             self._last_input = self._monotonic()
         await super().on_event(event)
+
+    def on_field_type_ahead_done(self, message: Field.TypeAheadDone) -> None:
+        # Reached only after the screen acted on the field's Enter (see Field).
+        message.field.hand_over()
 
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
         if hasattr(event.widget, "cursor_blink"):
@@ -284,7 +293,8 @@ class FrontDeskApp(App[None]):
                 continue
             seen.add(binding.description)
             keys.append((self.get_key_display(binding), binding.description))
-        keys.append(("ctrl+p", "Command palette: every place and action you may use"))
+        if self.actor is not None and not self.locked:
+            keys.append(("ctrl+p", "Command palette: every place and action you may use"))
         title = self.screen.title or type(self.screen).__name__.replace("Screen", "")
         self.push_screen(HelpScreen(title, keys))
 

@@ -82,7 +82,10 @@ def cmd_demo(args: argparse.Namespace) -> int:
     if demo.build_demo(desk, scale=args.scale, seed=args.seed):
         print(f"Created the demo practice ({args.scale}) in {path}")
     else:
-        print(f"Opening the existing practice in {path}")
+        print(
+            f"Opening the existing practice in {path} (logins as first created;"
+            " changes made since then stand)"
+        )
     print(demo.demo_logins_text())
     if args.no_open:
         db.close()

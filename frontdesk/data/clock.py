@@ -7,6 +7,7 @@ not exist (spring forward) are refused; times that exist twice (fall back) must 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
@@ -20,6 +21,7 @@ __all__ = [
     "check_time_zone",
     "from_stored",
     "local_wall_time",
+    "parse_date",
     "to_stored",
 ]
 
@@ -31,7 +33,8 @@ def check_time_zone(name: str) -> str:
     name = (name or "").strip()
     if not name:
         raise BadTime("Enter the practice's time zone, e.g. America/New_York.")
-    if name not in available_timezones():
+    # Area/City names only: abbreviations such as EST ignore daylight saving time.
+    if name not in available_timezones() or ("/" not in name and name != "UTC"):
         raise BadTime(f"'{name}' is not a time zone; use a name like America/Chicago.")
     try:
         ZoneInfo(name)
@@ -68,6 +71,24 @@ def local_wall_time(
         chosen = first if which == "earlier" else second
         return arrow.Arrow.fromdatetime(chosen.astimezone(dt.UTC))
     return arrow.Arrow.fromdatetime(first.astimezone(dt.UTC))
+
+
+def parse_date(text: str) -> dt.date | None:
+    """A date typed as MM/DD/YYYY (also with - or .) or YYYY-MM-DD; None if it is not a
+    real date. Two-digit years are not guessed."""
+    text = text.strip()
+    match = re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})", text)
+    if match:
+        year, month, day = (int(g) for g in match.groups())
+    else:
+        match = re.fullmatch(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})", text)
+        if not match:
+            return None
+        month, day, year = (int(g) for g in match.groups())
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        return None
 
 
 def to_stored(instant: arrow.Arrow | dt.datetime) -> str:

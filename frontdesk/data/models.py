@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -12,6 +13,9 @@ __all__ = [
     "ROLES",
     "Actor",
     "AuditEntry",
+    "Patient",
+    "PatientDraft",
+    "PatientMatch",
     "PracticeSettings",
     "Role",
     "StaffMember",
@@ -82,3 +86,64 @@ class AuditEntry(_Model):
     table_name: str
     record_id: int | None
     summary: str
+
+
+class Patient(_Model):
+    """A patient's demographics and contact, as the desk sees them."""
+
+    id: int
+    account_no: str
+    first_name: str
+    middle_name: str = ""
+    last_name: str
+    preferred_name: str = ""
+    dob: dt.date
+    sex: str = ""
+    phone: str = ""
+    email: str = ""
+    address1: str = ""
+    address2: str = ""
+    city: str = ""
+    state: str = ""
+    postal_code: str = ""
+    preferred_contact: str = "phone"
+    notes: str = ""
+    alerts: str = ""
+    active: bool = True
+
+    @property
+    def display_name(self) -> str:
+        """'Peña, María (Mari)': last name first, as a front desk files them."""
+        preferred = f" ({self.preferred_name})" if self.preferred_name else ""
+        return f"{self.last_name}, {self.first_name}{preferred}"
+
+
+class PatientMatch(_Model):
+    """One line of a look-up result."""
+
+    id: int
+    account_no: str
+    name: str
+    dob: dt.date
+    phone: str
+
+
+class PatientDraft(_Model):
+    """What a person typed into the patient form (checked by the patients service)."""
+
+    first_name: str = ""
+    middle_name: str = ""
+    last_name: str = ""
+    preferred_name: str = ""
+    dob: str = ""
+    sex: str = ""
+    phone: str = ""
+    email: str = ""
+    address1: str = ""
+    address2: str = ""
+    city: str = ""
+    state: str = ""
+    postal_code: str = ""
+    preferred_contact: str = "phone"
+    notes: str = ""
+    alerts: str = ""

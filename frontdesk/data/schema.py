@@ -138,6 +138,55 @@ def _foundation(db: Any) -> None:
     )
 
 
+_DIGITS = (
+    "replace(replace(replace(replace(replace(replace(phone, '(', ''), ')', ''), '-', ''),"
+    " ' ', ''), '.', ''), '+', '')"
+)
+# What the look-up index holds for a patient: the names as written, and again with
+# apostrophes and hyphens dropped ("O'Brien" is found as "obrien"); the account number
+# and the phone's digits, whole and by their last 7 and last 4.
+_FTS_NAMES = (
+    "new.first_name || ' ' || new.middle_name || ' ' || new.last_name || ' ' ||"
+    " new.preferred_name || ' ' ||"
+    " replace(replace(replace(new.last_name, char(39), ''), char(8217), ''), '-', '') || ' ' ||"
+    " replace(replace(new.first_name, char(39), ''), '-', '')"
+)
+_FTS_NUMBERS = (
+    "new.account_no || ' ' || new.phone_digits || ' ' || substr(new.phone_digits, -7)"
+    " || ' ' || substr(new.phone_digits, -4)"
+)
+
+
+@migration("0002_patient_lookup")
+def _patient_lookup(db: Any) -> None:
+    _run(
+        db,
+        f"ALTER TABLE patients ADD COLUMN phone_digits TEXT GENERATED ALWAYS AS ({_DIGITS})"
+        " VIRTUAL",
+        "ALTER TABLE patients ADD COLUMN alerts TEXT NOT NULL DEFAULT ''",
+        "CREATE INDEX patients_phone_digits ON patients (phone_digits)",
+        "CREATE INDEX patients_account_no ON patients (account_no)",
+        """CREATE VIRTUAL TABLE patients_fts USING fts5(
+            names, numbers, content='', contentless_delete=1,
+            tokenize='unicode61 remove_diacritics 2', prefix='1 2 3'
+        )""",
+        f"""CREATE TRIGGER patients_fts_insert AFTER INSERT ON patients BEGIN
+            INSERT INTO patients_fts (rowid, names, numbers)
+            VALUES (new.id, {_FTS_NAMES}, {_FTS_NUMBERS});
+        END""",
+        f"""CREATE TRIGGER patients_fts_update AFTER UPDATE ON patients BEGIN
+            DELETE FROM patients_fts WHERE rowid = old.id;
+            INSERT INTO patients_fts (rowid, names, numbers)
+            VALUES (new.id, {_FTS_NAMES}, {_FTS_NUMBERS});
+        END""",
+        """CREATE TRIGGER patients_fts_delete AFTER DELETE ON patients BEGIN
+            DELETE FROM patients_fts WHERE rowid = old.id;
+        END""",
+        f"""INSERT INTO patients_fts (rowid, names, numbers)
+            SELECT new.id, {_FTS_NAMES}, {_FTS_NUMBERS} FROM patients AS new""",
+    )
+
+
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

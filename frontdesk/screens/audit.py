@@ -11,9 +11,10 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, Static
 
+from frontdesk.data.clock import parse_date
 from frontdesk.errors import FrontDeskError, Invalid
 from frontdesk.services import audit
-from frontdesk.widgets.form import ErrorLine
+from frontdesk.widgets.form import ErrorLine, Field
 
 __all__ = ["AuditScreen"]
 
@@ -22,10 +23,10 @@ def _parse_day(text: str) -> dt.date | None:
     text = text.strip()
     if not text:
         return None
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError as error:
-        raise Invalid(f"'{text}' is not a date; write it as YYYY-MM-DD.") from error
+    day = parse_date(text)
+    if day is None:
+        raise Invalid(f"'{text}' is not a date; write it as MM/DD/YYYY or YYYY-MM-DD.")
+    return day
 
 
 class AuditScreen(Screen[None]):
@@ -46,19 +47,17 @@ class AuditScreen(Screen[None]):
         with Vertical(id="audit"):
             yield Static("Audit log", classes="card-title")
             with Horizontal(id="audit-filters"):
-                yield Input(
+                yield Field(
                     placeholder="words: action, user, workstation...",
                     id="audit-text",
                     max_length=60,
                 )
-                yield Input(
-                    placeholder="day YYYY-MM-DD", id="audit-day", max_length=10, restrict=r"[0-9-]*"
-                )
+                yield Field(placeholder="day MM/DD/YYYY", id="audit-day", max_length=10)
             yield ErrorLine(id="audit-error")
             table: DataTable[str] = DataTable(
                 id="audit-table", cursor_type="row", zebra_stripes=True
             )
-            table.add_columns("When", "Who", "Workstation", "Action", "Record", "Summary")
+            table.add_columns("When", "Who", "Action", "Summary", "Record", "Workstation")
             yield table
         yield Footer()
 
@@ -86,12 +85,12 @@ class AuditScreen(Screen[None]):
         for entry in entries:
             record = f"{entry.table_name} {entry.record_id or ''}".strip()
             table.add_row(
-                self.app.clock.local(entry.at).format("YYYY-MM-DD HH:mm:ss"),
+                self.app.clock.local(entry.at).format("YYYY-MM-DD HH:mm"),
                 entry.username or "-",
-                entry.workstation,
                 entry.action,
-                record,
                 entry.summary,
+                record,
+                entry.workstation,
                 key=str(entry.id),
             )
         if not entries:

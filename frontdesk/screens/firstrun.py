@@ -11,7 +11,7 @@ from textual.widgets import Footer, Input, Static
 
 from frontdesk.errors import FrontDeskError, Invalid
 from frontdesk.services import practice
-from frontdesk.widgets.form import ErrorLine, FormRow
+from frontdesk.widgets.form import ErrorLine, Field, FormRow
 from frontdesk.widgets.header import DeskHeader
 
 __all__ = ["FirstRunScreen"]
@@ -39,12 +39,11 @@ class FirstRunScreen(Screen[None]):
     AUTO_FOCUS = "#fr-name"
 
     def compose(self) -> ComposeResult:
-        app = self.app
-        yield DeskHeader("New practice", app.workstation, "", app.clock)
+        yield DeskHeader()
         with VerticalScroll(id="firstrun-box", classes="card dense"):
             yield Static("Set up frontdesk for your practice", classes="card-title")
             for field_id, label, options in _FIELDS:
-                yield FormRow(label, Input(id=field_id, **options))
+                yield FormRow(label, Field(id=field_id, **options))
             yield ErrorLine(id="fr-error")
             yield Static("Enter: next field    Ctrl+S: set up    Ctrl+Q: quit", classes="hint")
         yield Footer()

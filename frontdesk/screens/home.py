@@ -65,6 +65,11 @@ class HomeScreen(Screen[None]):
                 )
         yield Footer()
 
+    def on_screen_resume(self) -> None:
+        # Settings or the date may have changed while another screen was on top.
+        if self.is_mounted:
+            self.refresh(recompose=True)
+
     @on(OptionList.OptionSelected, "#home-places")
     def _open(self, event: OptionList.OptionSelected) -> None:
         self.app.open_place(event.option.id)

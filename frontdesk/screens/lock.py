@@ -10,7 +10,7 @@ from textual.screen import Screen
 from textual.widgets import Input, Static
 
 from frontdesk.errors import FrontDeskError
-from frontdesk.widgets.form import ErrorLine, FormRow
+from frontdesk.widgets.form import ErrorLine, Field, FormRow
 
 __all__ = ["LockScreen"]
 
@@ -33,11 +33,11 @@ class LockScreen(Screen[None]):
             yield Static(f"Locked  ·  {self._practice}", classes="card-title", markup=False)
             yield Static(f"{self._full_name}: your PIN opens it again.", markup=False)
             yield FormRow(
-                "PIN", Input(password=True, restrict=r"[0-9]*", max_length=8, id="lock-pin")
+                "PIN", Field(password=True, restrict=r"[0-9]*", max_length=8, id="lock-pin")
             )
             yield Static("Someone else: sign in (what was open is closed).")
-            yield FormRow("Username", Input(max_length=32, id="lock-username"))
-            yield FormRow("Password", Input(password=True, max_length=128, id="lock-password"))
+            yield FormRow("Username", Field(max_length=32, id="lock-username"))
+            yield FormRow("Password", Field(password=True, max_length=128, id="lock-password"))
             yield ErrorLine(id="lock-error")
 
     @on(Input.Submitted, "#lock-pin")

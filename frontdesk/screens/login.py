@@ -9,7 +9,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input
 
 from frontdesk.errors import FrontDeskError
-from frontdesk.widgets.form import ErrorLine, FormRow
+from frontdesk.widgets.form import ErrorLine, Field, FormRow
 from frontdesk.widgets.header import DeskHeader
 
 __all__ = ["LoginScreen"]
@@ -26,30 +26,35 @@ class LoginScreen(Screen[None]):
     def __init__(self, username: str = "") -> None:
         super().__init__()
         self._username = username
+        self._start_afresh = False
 
     def compose(self) -> ComposeResult:
-        app = self.app
-        yield DeskHeader(app.practice_name, app.workstation, "", app.clock)
+        yield DeskHeader()
         with Vertical(id="login-box", classes="card") as box:
             box.border_title = "Sign in"
-            yield FormRow("Username", Input(self._username, id="login-username", max_length=32))
-            yield FormRow("Password", Input(password=True, id="login-password", max_length=128))
+            yield FormRow("Username", Field(self._username, id="login-username", max_length=32))
+            yield FormRow("Password", Field(password=True, id="login-password", max_length=128))
             yield ErrorLine(id="login-error")
         yield Footer()
 
     def remember(self, username: str) -> None:
         """Offer `username` the next time this screen shows (after the first run)."""
         self._username = username
+        self._start_afresh = True
+
+    def on_screen_suspend(self) -> None:
+        # Covered by someone's session: when it shows again, nothing of theirs stays.
+        # (Covered by help or the first run: what was typed stays.)
+        self._start_afresh = self.app.actor is not None
 
     def on_screen_resume(self) -> None:
-        # Shown again (after a sign-out or the first run): nothing of the last person stays.
-        username = self.query_one("#login-username", Input)
-        username.value = self._username
+        if not self._start_afresh:
+            return
+        self._start_afresh = False
+        self.query_one("#login-username", Input).value = self._username
         self.query_one("#login-password", Input).value = ""
         self.query_one("#login-error", ErrorLine).clear()
         self.query_one("#login-password" if self._username else "#login-username").focus()
-
-    def on_screen_suspend(self) -> None:
         self._username = ""
 
     @on(Input.Submitted, "#login-username")

@@ -30,6 +30,14 @@ class Place:
 
 PLACES: tuple[Place, ...] = (
     Place(
+        "patients",
+        "Patients",
+        "Find, register and edit patients",
+        ("receptionist", "manager", "provider", "clinical"),
+        "frontdesk.screens.patients:PatientsScreen",
+        key="f3",
+    ),
+    Place(
         "manager",
         "Manager",
         "Staff, settings and the audit log",

@@ -11,7 +11,7 @@ from textual.widgets import Footer, Input, Static
 
 from frontdesk.errors import FrontDeskError
 from frontdesk.services import practice
-from frontdesk.widgets.form import ErrorLine, FormRow, MoneyInput
+from frontdesk.widgets.form import ErrorLine, Field, FormRow, MoneyInput
 
 __all__ = ["SettingsScreen"]
 
@@ -33,16 +33,11 @@ class SettingsScreen(Screen[None]):
         yield self.app.header()
         with VerticalScroll(id="settings", classes="card"):
             yield Static("Practice settings", classes="card-title")
-            yield FormRow("Practice name", Input(settings.name, id="set-name", max_length=80))
-            yield FormRow("Address", Input(settings.address, id="set-address", max_length=200))
-            yield FormRow("Phone", Input(settings.phone, id="set-phone", max_length=24))
-            yield FormRow("Time zone", Input(settings.time_zone, id="set-tz", max_length=64))
-            yield FormRow(
-                "Idle lock (min)",
-                Input(
-                    str(settings.idle_lock_minutes), id="set-idle", restrict=r"[0-9]*", max_length=2
-                ),
-            )
+            yield FormRow("Practice name", Field(settings.name, id="set-name", max_length=80))
+            yield FormRow("Address", Field(settings.address, id="set-address", max_length=200))
+            yield FormRow("Phone", Field(settings.phone, id="set-phone", max_length=24))
+            yield FormRow("Time zone", Field(settings.time_zone, id="set-tz", max_length=64))
+            yield FormRow("Idle lock (min)", Field(str(settings.idle_lock_minutes), id="set-idle"))
             yield FormRow(
                 "Largest amount",
                 MoneyInput(settings.amount_ceiling, ceiling=None, id="set-ceiling"),
@@ -69,7 +64,7 @@ class SettingsScreen(Screen[None]):
                 address=self._value("set-address"),
                 phone=self._value("set-phone"),
                 time_zone=self._value("set-tz"),
-                idle_lock_minutes=int(self._value("set-idle") or 0),
+                idle_lock_minutes=practice.parse_idle_minutes(self._value("set-idle")),
                 amount_ceiling=practice.parse_ceiling(self._value("set-ceiling")),
             )
             saved = practice.update_settings(self.app.desk, settings)

@@ -15,7 +15,7 @@ from frontdesk.errors import FrontDeskError
 from frontdesk.services import accounts
 from frontdesk.services.auth import check_password, check_pin
 from frontdesk.widgets.dialogs import ConfirmDialog, SecretDialog
-from frontdesk.widgets.form import ErrorLine, FormRow
+from frontdesk.widgets.form import ErrorLine, Field, FormRow
 
 __all__ = ["StaffForm", "StaffScreen"]
 
@@ -55,14 +55,14 @@ class StaffForm(ModalScreen[StaffMember | None]):
             title = "New staff login" if member is None else f"Edit {member.username}"
             yield Static(title, classes="card-title", markup=False)
             if member is None:
-                yield FormRow("Username", Input(id="sf-username", max_length=32))
+                yield FormRow("Username", Field(id="sf-username", max_length=32))
             yield FormRow(
                 "Full name",
-                Input(member.full_name if member else "", id="sf-fullname", max_length=80),
+                Field(member.full_name if member else "", id="sf-fullname", max_length=80),
             )
             yield FormRow(
                 "Credentials",
-                Input(
+                Field(
                     member.credentials if member else "",
                     placeholder="MD, PA-C, NP, RN...",
                     id="sf-credentials",
@@ -79,10 +79,10 @@ class StaffForm(ModalScreen[StaffMember | None]):
                 ),
             )
             if member is None:
-                yield FormRow("Password", Input(password=True, id="sf-password"))
+                yield FormRow("Password", Field(password=True, id="sf-password"))
                 yield FormRow(
                     "PIN (4-8 digits)",
-                    Input(password=True, restrict=r"[0-9]*", max_length=8, id="sf-pin"),
+                    Field(password=True, restrict=r"[0-9]*", max_length=8, id="sf-pin"),
                 )
             yield ErrorLine(id="sf-error")
             yield Static("Enter: next field    Ctrl+S: save    Esc: cancel", classes="hint")
@@ -145,7 +145,7 @@ class StaffScreen(Screen[None]):
         Binding("n", "pin", "PIN"),
         Binding("u", "unlock", "Unlock"),
         Binding("d", "deactivate", "Deactivate"),
-        Binding("r", "reactivate", "Reactivate"),
+        Binding("r", "reactivate", "Reactivate", show=False),
         Binding("escape", "app.back", "Back"),
     ]
     AUTO_FOCUS = "#staff-table"
@@ -230,43 +230,35 @@ class StaffScreen(Screen[None]):
 
         self.app.push_screen(StaffForm(member), edited)
 
-    def action_password(self) -> None:
+    def _new_secret(self, what: str, check, change, done: str, *, digits: bool) -> None:
+        """Ask for a new password or PIN for the selected login, then save it."""
         member = self._selected()
         if member is None:
             return
 
         def chosen(secret: str | None) -> None:
             if secret is not None:
-                self._attempt(
-                    member.id,
-                    f"New password set for {member.username}; the login is unlocked.",
-                    accounts.reset_password,
-                    secret,
-                )
+                self._attempt(member.id, done.format(member.username), change, secret)
 
-        self.app.push_screen(
-            SecretDialog(
-                f"New password for {member.username}",
-                "password",
-                lambda text: check_password(text, member.username),
-            ),
-            chosen,
+        title = f"New {what} for {member.username}"
+        self.app.push_screen(SecretDialog(title, what, check(member), digits=digits), chosen)
+
+    def action_password(self) -> None:
+        self._new_secret(
+            "password",
+            lambda member: lambda text: check_password(text, member.username),
+            accounts.reset_password,
+            "New password set for {}; the login is unlocked.",
+            digits=False,
         )
 
     def action_pin(self) -> None:
-        member = self._selected()
-        if member is None:
-            return
-
-        def chosen(secret: str | None) -> None:
-            if secret is not None:
-                self._attempt(
-                    member.id, f"New PIN set for {member.username}.", accounts.reset_pin, secret
-                )
-
-        self.app.push_screen(
-            SecretDialog(f"New PIN for {member.username}", "PIN", check_pin, digits=True),
-            chosen,
+        self._new_secret(
+            "PIN",
+            lambda member: check_pin,
+            accounts.reset_pin,
+            "New PIN set for {}.",
+            digits=True,
         )
 
     def action_unlock(self) -> None:
@@ -276,7 +268,10 @@ class StaffScreen(Screen[None]):
 
     def action_deactivate(self) -> None:
         member = self._selected()
-        if member is None or not member.active:
+        if member is None:
+            return
+        if not member.active:
+            self.app.show_error(f"{member.username} is already inactive.")
             return
 
         def answered(yes: bool | None) -> None:
@@ -297,7 +292,9 @@ class StaffScreen(Screen[None]):
 
     def action_reactivate(self) -> None:
         member = self._selected()
-        if member is not None and not member.active:
+        if member is not None and member.active:
+            self.app.show_error(f"{member.username} is already active.")
+        elif member is not None:
             self._attempt(
                 member.id, f"{member.username} is active again.", accounts.set_active, True
             )

@@ -206,7 +206,9 @@ def reset_pin(desk: Desk, staff_id: int, pin: str) -> None:
 def unlock(desk: Desk, staff_id: int) -> None:
     """Clear a login's failed attempts and lockout."""
     desk.require_manager("unlock logins")
-    get_staff(desk, staff_id)
+    member = get_staff(desk, staff_id)
+    if not member.locked_until and not member.failed_attempts:
+        raise Conflict(f"{member.username} is not locked.")
     with write(desk.db):
         desk.db.execute(
             "UPDATE staff SET failed_attempts = 0, locked_until = NULL, updated_at = ? "

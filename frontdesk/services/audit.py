@@ -116,8 +116,9 @@ def list_entries(
     table, username, workstation or summary). Manager only."""
     desk.require_manager("read the audit log")
     where, params = [], []
-    if text.strip():
-        like = f"%{text.strip()}%"
+    for word in text.split():
+        # Each word must appear somewhere in the row, in any order.
+        like = f"%{word}%"
         where.append(
             "(a.action LIKE ? OR a.table_name LIKE ? OR a.summary LIKE ? "
             "OR a.workstation LIKE ? OR s.username LIKE ?)"

@@ -136,10 +136,22 @@ def _record_failure(desk: Desk, row: dict, what: str) -> LoginFailed:
             )
             return AccountLocked(_locked_message(desk, until))
     left = MAX_FAILED_ATTEMPTS - attempts
-    noun = "password" if what == "login" else "PIN"
-    return LoginFailed(
-        f"Wrong username or {noun}. {left} more failed attempt{'s' if left != 1 else ''} "
-        "locks the login."
+    wrong = {
+        "login": "Wrong username or password.",
+        "unlock": "Wrong PIN.",
+        "approval": "Wrong manager username or PIN.",
+    }[what]
+    more = f"{left} more failed attempts lock" if left != 1 else "1 more failed attempt locks"
+    return LoginFailed(f"{wrong} {more} the login.")
+
+
+def _actor(desk: Desk, row: dict) -> Actor:
+    return Actor(
+        staff_id=row["id"],
+        username=row["username"],
+        full_name=row["full_name"],
+        role=row["role"],
+        workstation=desk.workstation,
     )
 
 
@@ -151,13 +163,7 @@ def _succeed(desk: Desk, row: dict, action: str) -> Actor:
             (desk.clock.stamp(), row["id"]),
         )
         audit.record(desk, action, "staff", row["id"], staff_id=row["id"])
-    return Actor(
-        staff_id=row["id"],
-        username=row["username"],
-        full_name=row["full_name"],
-        role=row["role"],
-        workstation=desk.workstation,
-    )
+    return _actor(desk, row)
 
 
 def login(desk: Desk, username: str, password: str) -> Actor:
@@ -232,13 +238,7 @@ def approve(desk: Desk, username: str, pin: str, doing: str) -> Actor:
     with write(desk.db):
         desk.db.execute("UPDATE staff SET failed_attempts = 0 WHERE id = ?", (row["id"],))
         audit.record(desk, "approval", "staff", row["id"], doing[:80])
-    return Actor(
-        staff_id=row["id"],
-        username=row["username"],
-        full_name=row["full_name"],
-        role=row["role"],
-        workstation=desk.workstation,
-    )
+    return _actor(desk, row)
 
 
 def record_lock(desk: Desk, reason: str) -> None:

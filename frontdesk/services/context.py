@@ -43,6 +43,16 @@ class Desk:
             raise AccessDenied("Sign in first.")
         return self.actor
 
+    def require_role(self, roles: tuple[str, ...], doing: str) -> Actor | None:
+        """The signed-in person if their role is one of `roles` (None for the shell), or
+        AccessDenied naming the task."""
+        if self.shell:
+            return None
+        actor = self.require_actor()
+        if actor.role not in roles:
+            raise AccessDenied(f"Your role ({actor.role}) cannot {doing}.")
+        return actor
+
     def require_manager(self, doing: str) -> Actor | None:
         """The signed-in manager (None for the shell), or AccessDenied naming the task."""
         if self.shell:

@@ -26,6 +26,7 @@ __all__ = [
     "is_set_up",
     "load_settings",
     "parse_ceiling",
+    "parse_idle_minutes",
     "save_settings",
     "set_up_practice",
     "update_settings",
@@ -133,7 +134,8 @@ def update_settings(desk: Desk, settings: PracticeSettings) -> PracticeSettings:
     settings = _validated(settings)
     with write(desk.db):
         changed = save_settings(desk, settings)
-        audit.record(desk, "settings changed", "settings", None, ", ".join(changed) or "no change")
+        if changed:
+            audit.record(desk, "settings changed", "settings", None, ", ".join(changed))
     return settings
 
 
@@ -178,6 +180,18 @@ def set_up_practice(
     return settings
 
 
+#: The most the largest-amount setting itself may be.
+CEILING_LIMIT = Money(100_000_000)  # $1,000,000.00
+
+
 def parse_ceiling(text: str) -> Money:
-    """The largest-amount field: any positive amount (no ceiling on the ceiling itself)."""
-    return Money.parse(text, ceiling=None)
+    """The largest amount any money field accepts: more than $0, at most $1,000,000."""
+    return Money.parse(text, ceiling=CEILING_LIMIT.cents)
+
+
+def parse_idle_minutes(text: str) -> int:
+    """Idle lock minutes as typed: a whole number from 1 to 60, else Invalid."""
+    raw = text.strip()
+    if not raw.isascii() or not raw.isdigit() or not 1 <= int(raw) <= 60:
+        raise Invalid("Idle lock is a whole number of minutes, 1 to 60.")
+    return int(raw)

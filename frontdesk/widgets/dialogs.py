@@ -10,7 +10,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Static
 
 from frontdesk.errors import FrontDeskError, Invalid
-from frontdesk.widgets.form import ErrorLine, FormRow
+from frontdesk.widgets.form import ErrorLine, Field, FormRow
 
 __all__ = ["ConfirmDialog", "SecretDialog"]
 
@@ -47,8 +47,7 @@ class ConfirmDialog(ModalScreen[bool]):
                 yield Button(f"{self._yes} (y)", id="yes", variant="primary")
                 yield Button("No (n)", id="no")
 
-    def on_mount(self) -> None:
-        self.query_one("#no", Button).focus()
+    AUTO_FOCUS = "#no"  # Enter alone never confirms
 
     def action_answer(self, answer: bool) -> None:
         self.dismiss(answer)
@@ -76,9 +75,9 @@ class SecretDialog(ModalScreen[str | None]):
         with Vertical():
             yield Static(self._title, classes="dialog-title", markup=False)
             yield FormRow(
-                f"New {self._what}", Input(password=True, restrict=restrict, id="secret-1")
+                f"New {self._what}", Field(password=True, restrict=restrict, id="secret-1")
             )
-            yield FormRow("Again", Input(password=True, restrict=restrict, id="secret-2"))
+            yield FormRow("Again", Field(password=True, restrict=restrict, id="secret-2"))
             yield ErrorLine(id="secret-error")
             yield Static("Enter: save   Esc: cancel", classes="hint")
 

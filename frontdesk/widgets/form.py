@@ -2,15 +2,74 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+from textual import events
 from textual.app import ComposeResult
 from textual.containers import Horizontal
+from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import Input, Label, Select, Static
 
 from frontdesk.data.money import DEFAULT_CEILING_CENTS, Money
 from frontdesk.errors import FrontDeskError
 
-__all__ = ["ErrorLine", "FormRow", "MoneyInput"]
+__all__ = ["ErrorLine", "Field", "FormRow", "MoneyInput"]
+
+
+class Field(Input):
+    """A text field that keeps type-ahead where it belongs.
+
+    Over SSH, "name<Tab>secret<Enter>" can arrive in one burst. Textual would move the
+    focus only once Tab or Enter has bubbled up to the app, after this field had already
+    taken the keys queued behind it: a password would land, readable, in the username
+    field. So Tab moves the focus here and now, and keys that follow Enter wait until the
+    screen has acted on it (`TypeAheadDone` reaches the app after the screen's
+    `Submitted` handler), then go to whichever widget has the focus.
+    """
+
+    @dataclass
+    class TypeAheadDone(Message):
+        """The screen has handled this field's Enter; the app hands the held keys on."""
+
+        field: Field
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._held: list[events.Key] = []
+        self._leaving = False
+
+    async def _on_key(self, event: events.Key) -> None:
+        if self._leaving or self.screen.focused is not self:
+            event.stop()
+            event.prevent_default()
+            key = events.Key(event.key, event.character)
+            if self._leaving:
+                self._held.append(key)
+            else:
+                self.app.post_message(key)  # focus has moved on: the app sends it there
+            return
+        if event.key in ("tab", "shift+tab"):
+            event.stop()
+            event.prevent_default()
+            if event.key == "tab":
+                self.screen.focus_next()
+            else:
+                self.screen.focus_previous()
+        elif event.key == "enter":
+            event.stop()
+            event.prevent_default()
+            self._leaving = True
+            await self.action_submit()
+            self.post_message(self.TypeAheadDone(self))
+        # Otherwise Input's own _on_key runs next (Textual calls each class's handler).
+
+    def hand_over(self) -> None:
+        """Give the keys held since Enter back to the app, as fresh key presses."""
+        self._leaving = False
+        held, self._held = self._held, []
+        for key in held:
+            self.app.post_message(key)
 
 
 class FormRow(Horizontal):
@@ -68,9 +127,9 @@ class ErrorLine(Static):
         return str(self.render())
 
 
-class MoneyInput(Input):
-    """A field for an amount: keeps to money characters; `.money` parses it exactly or
-    raises BadAmount saying why."""
+class MoneyInput(Field):
+    """A field for an amount; `.money` parses it exactly or raises BadAmount saying why
+    (nothing typed is dropped silently: "1e5" is refused, not read as 15)."""
 
     def __init__(
         self,
@@ -82,8 +141,6 @@ class MoneyInput(Input):
         super().__init__(
             value=value.format(symbol=False) if value is not None else "",
             placeholder="0.00",
-            restrict=r"[-+$0-9.,\s]*",
-            max_length=16,
             id=id,
         )
         self.ceiling = ceiling

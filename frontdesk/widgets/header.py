@@ -6,13 +6,14 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widget import Widget
 
-from frontdesk.data.clock import Clock
-
 __all__ = ["DeskHeader"]
 
 
 class DeskHeader(Widget):
-    """One line: practice · workstation · person (role) on the left, date and time right."""
+    """One line: practice · workstation · person (role) on the left, date and time right.
+
+    It reads them from the app when it paints, so a change of settings shows at once.
+    """
 
     DEFAULT_CSS = """
     DeskHeader {
@@ -24,26 +25,35 @@ class DeskHeader(Widget):
     }
     """
 
-    def __init__(self, practice: str, workstation: str, person: str, clock: Clock) -> None:
+    def __init__(self, *, show_person: bool = False) -> None:
         super().__init__()
-        self._left = "  ·  ".join(part for part in (practice, workstation, person) if part)
-        self._clock = clock
+        self._show_person = show_person
 
     def time_text(self) -> str:
-        return self._clock.local_now().format("ddd D MMM HH:mm")
+        return self.app.clock.local_now().format("ddd D MMM HH:mm")
 
     def render(self) -> Text:
+        app = self.app
+        actor = app.actor if self._show_person else None
+        person = f"{actor.full_name} ({actor.role})" if actor else ""
         right = self.time_text()
         width = self.content_size.width
-        room = max(0, width - len(right) - 2)
-        left = self._left if len(self._left) <= room else self._left[: max(0, room - 1)] + "…"
+        # The practice's name gives way first: who and where must stay readable.
+        tail = "".join(f"  ·  {part}" for part in (app.workstation, person) if part)
+        room = max(0, width - len(right) - len(tail) - 2)
+        practice = app.practice_name or "frontdesk"
+        if len(practice) > room:
+            practice = practice[: max(0, room - 1)] + "…" if room > 1 else ""
+        left = (practice + tail).lstrip(" ·")
+        if len(left) > width - len(right) - 1:
+            left = left[: max(0, width - len(right) - 2)] + "…"
         return Text.assemble((left, "bold"), " " * max(1, width - len(left) - len(right)), right)
 
     def on_mount(self) -> None:
         self._schedule_tick()
 
     def _schedule_tick(self) -> None:
-        now = self._clock.local_now()
+        now = self.app.clock.local_now()
         seconds_left = 60 - now.second - now.microsecond / 1_000_000
         self.set_timer(seconds_left + 0.05, self._tick)
 

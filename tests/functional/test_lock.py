@@ -46,7 +46,7 @@ async def test_idle_lock_clears_the_screen_and_the_pin_opens_it(console, monoton
         assert isinstance(console.screen, LockScreen)
         await pilot.press(*"2460", "enter")
         await pilot.pause()
-        assert "Wrong username or PIN" in screen_text(console)
+        assert "Wrong PIN. 4 more failed attempts lock the login." in screen_text(console)
         await pilot.press(*"2468", "enter")
         await pilot.pause()
         assert isinstance(console.screen, StaffScreen)  # back where she was
@@ -79,3 +79,18 @@ async def test_another_person_signs_in_over_the_lock(console) -> None:
         assert console.actor.username == "anguyen"
         assert len(console.screen_stack) == 2  # the manager's screens are closed
         assert "Signed in: Ashley Nguyen" in screen_text(console)
+
+
+async def test_ctrl_l_locks_over_an_open_dialog(console) -> None:
+    async with console.run_test(size=SIZE, notifications=True) as pilot:
+        await pilot.pause()
+        await _open_staff_list(pilot)
+        await pilot.press("a", *"newbie")
+        await pilot.pause()
+        await pilot.press("ctrl+l")
+        await pilot.pause()
+        assert isinstance(console.screen, LockScreen)
+        assert "newbie" not in screen_text(console)
+        await pilot.press(*"2468", "enter")
+        await pilot.pause()
+        assert console.screen.query_one("#sf-username").value == "newbie"  # form kept

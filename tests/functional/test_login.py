@@ -13,7 +13,7 @@ async def test_wrong_password_shows_why_and_counts(console) -> None:
         await sign_in(pilot, "anguyen", "frontdesk?")
         assert isinstance(console.screen, LoginScreen)
         text = screen_text(console)
-        assert "Wrong username or password. 4 more failed attempts locks" in text
+        assert "Wrong username or password. 4 more failed attempts lock the login." in text
         assert console.actor is None
         assert (
             db_value(console, "SELECT failed_attempts FROM staff WHERE username = ?", "anguyen")
@@ -60,3 +60,14 @@ async def test_sign_out_returns_to_the_login_screen(console) -> None:
         assert isinstance(console.screen, LoginScreen)
         assert console.actor is None
         assert "Ashley" not in screen_text(console)
+
+
+async def test_help_over_the_login_screen_keeps_what_was_typed(console) -> None:
+    async with console.run_test(size=SIZE, notifications=True) as pilot:
+        await pilot.pause()
+        await pilot.press(*"anguyen", "f1")
+        await pilot.pause()
+        assert "Command palette" not in screen_text(console)  # not before signing in
+        await pilot.press("escape")
+        await pilot.pause()
+        assert console.screen.query_one("#login-username").value == "anguyen"

@@ -164,3 +164,11 @@ def test_an_audit_row_and_its_change_commit_or_roll_back_together(manager_desk: 
     assert _count(manager_desk, "SELECT count(*) FROM staff") == before_staff
     assert _count(manager_desk, "SELECT count(*) FROM audit_log") == before_audit
     assert audit.verify_chain(manager_desk).ok
+
+
+def test_unlocking_a_login_that_is_not_locked_is_refused(manager_desk: Desk) -> None:
+    member = accounts.find_staff(manager_desk, "truiz")
+    before = _count(manager_desk, "SELECT count(*) FROM audit_log")
+    with pytest.raises(Conflict, match="truiz is not locked"):
+        accounts.unlock(manager_desk, member.id)
+    assert _count(manager_desk, "SELECT count(*) FROM audit_log") == before

@@ -74,8 +74,12 @@ def test_verify_finds_the_newest_rows_removed(manager_desk: Desk) -> None:
 
 def test_entries_filter_by_words_and_local_day(manager_desk: Desk) -> None:
     _write_some(manager_desk, 3)
-    entries = audit.list_entries(manager_desk, text="entry 1")
-    assert [e.summary for e in entries] == ["entry 1"]
+    entries = audit.list_entries(manager_desk, text="entry 2")
+    assert [e.summary for e in entries] == ["entry 2"]
+    # Words match anywhere in the row, in any order.
+    assert [e.summary for e in audit.list_entries(manager_desk, text="2 dokafor TEST")] == [
+        "entry 2"
+    ]
     assert entries[0].username == "dokafor"
     today = manager_desk.clock.business_date()
     assert len(audit.list_entries(manager_desk, text="test", day=today)) == 3

@@ -98,7 +98,7 @@ def test_a_deactivated_login_cannot_sign_in(desk: Desk, manager_desk: Desk) -> N
 
 def test_pin_reopens_a_locked_session_for_the_same_person(receptionist_desk: Desk) -> None:
     assert auth.unlock_with_pin(receptionist_desk, "1357").username == "anguyen"
-    with pytest.raises(LoginFailed, match="Wrong username or PIN"):
+    with pytest.raises(LoginFailed, match="Wrong PIN"):
         auth.unlock_with_pin(receptionist_desk, "2468")  # the manager's PIN, not hers
 
 

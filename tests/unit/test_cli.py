@@ -6,7 +6,7 @@ import pytest
 
 from frontdesk.cli import main
 from frontdesk.data.db import write
-from frontdesk.data.schema import open_database
+from frontdesk.data.schema import SCHEMA_VERSION, open_database
 
 
 def run(capsys, *args: str) -> tuple[int, str, str]:
@@ -29,7 +29,7 @@ def test_check_reports_library_journal_schema_integrity_and_chain(practice_path,
     code, out, _ = run(capsys, "check", "--db", str(practice_path))
     assert code == 0
     assert "Journal mode     wal" in out
-    assert "Schema version   1 of 1 (up to date)" in out
+    assert f"Schema version   {SCHEMA_VERSION} of {SCHEMA_VERSION} (up to date)" in out
     assert "Integrity        ok" in out
     assert "Audit chain      ok" in out
 

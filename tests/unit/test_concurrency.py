@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from frontdesk.data.db import write
-from frontdesk.data.schema import open_database
+from frontdesk.data.schema import SCHEMA_VERSION, open_database
 from frontdesk.errors import Conflict
 from frontdesk.services import accounts, audit
 from frontdesk.services.context import Desk
@@ -121,5 +121,5 @@ def test_sessions_starting_on_a_new_file_at_once_migrate_it_once(tmp_path: Path)
         worker.join(timeout=30)
     assert outcomes == ["ok"] * 4
     db = open_database(path)
-    assert db.execute("SELECT count(*) FROM _sqlite_migrations").fetchone()[0] == 1
+    assert db.execute("SELECT count(*) FROM _sqlite_migrations").fetchone()[0] == SCHEMA_VERSION
     assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"

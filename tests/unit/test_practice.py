@@ -95,3 +95,23 @@ def test_first_run_with_a_bad_field_saves_nothing(tmp_path: Path) -> None:
         )
     assert not practice.is_set_up(db)
     assert db.execute("SELECT count(*) FROM settings").fetchone()[0] == 0
+
+
+def test_saving_unchanged_settings_writes_no_audit_row(manager_desk: Desk) -> None:
+    current = practice.load_settings(manager_desk.db)
+    before = manager_desk.db.execute("SELECT count(*) FROM audit_log").fetchone()[0]
+    practice.update_settings(manager_desk, current)
+    assert manager_desk.db.execute("SELECT count(*) FROM audit_log").fetchone()[0] == before
+
+
+@pytest.mark.parametrize("text", ["", "0", "61", "1000", "five", "\uff15"])
+def test_idle_minutes_as_typed_are_checked(text: str) -> None:
+    with pytest.raises(Invalid, match="1 to 60"):
+        practice.parse_idle_minutes(text)
+    assert practice.parse_idle_minutes(" 15 ") == 15
+
+
+def test_the_largest_amount_has_a_limit_of_its_own() -> None:
+    assert practice.parse_ceiling("1,000,000") == Money(100_000_000)
+    with pytest.raises(BadAmount, match="over the largest amount"):
+        practice.parse_ceiling("1,000,000.01")

@@ -1,0 +1,111 @@
+"""F3 Patients through the keys: look-up, summary, register (bad, duplicate, good), edit."""
+
+from frontdesk.screens.patients import PatientForm, PatientsScreen
+from frontdesk.widgets.dialogs import ConfirmDialog
+from tests.functional.conftest import SIZE, db_value, screen_text, sign_in
+
+
+async def _patients(pilot, console) -> None:
+    await sign_in(pilot, "anguyen")
+    await pilot.press("f3")
+    await pilot.pause()
+    await pilot.pause()
+    assert isinstance(console.screen, PatientsScreen)
+
+
+def _fill(console, **values: str) -> None:
+    for field, value in values.items():
+        console.screen.query_one(f"#pf-{field}").value = value
+
+
+async def test_look_up_shows_matches_and_the_summary(console) -> None:
+    async with console.run_test(size=SIZE, notifications=True) as pilot:
+        await pilot.pause()
+        await _patients(pilot, console)
+        row = console.db.execute(
+            "SELECT first_name, last_name, account_no, phone FROM patients "
+            "WHERE last_name = 'Peña' ORDER BY id LIMIT 1"
+        ).fetchone()
+        await pilot.press(*"pena ", *row[0][:3].lower())
+        await pilot.pause()
+        text = screen_text(console)
+        assert f"Peña, {row[0]}" in text
+        assert f"account {row[2]}" in text and row[3] in text  # the summary panel
+        await pilot.press(*"zzz")
+        await pilot.pause()
+        assert "No patient matches" in screen_text(console)
+
+
+async def test_register_a_new_patient_with_checks(console) -> None:
+    async with console.run_test(size=SIZE, notifications=True) as pilot:
+        await pilot.pause()
+        await _patients(pilot, console)
+        before = db_value(console, "SELECT count(*) FROM patients")
+        await pilot.press("ctrl+n")
+        await pilot.pause()
+        assert isinstance(console.screen, PatientForm)
+        # First, middle, last, goes by, then Tab past the Sex choice to the birth date.
+        await pilot.press(*"Siobhán", "enter", "enter", *"Ó Súilleabháin", "enter", "enter")
+        await pilot.press("tab", *"13/45/1980")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert "'13/45/1980' is not a date" in screen_text(console)
+        _fill(console, dob="04/05/1980", phone="(773) 555-0101", email="siobhan@example.com")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        await pilot.pause()
+        assert isinstance(console.screen, PatientsScreen)
+        assert db_value(console, "SELECT count(*) FROM patients") == before + 1
+        assert "Saved Ó Súilleabháin, Siobhán" in screen_text(console)
+        assert "born 04/05/1980" in screen_text(console)
+
+
+async def test_a_duplicate_asks_before_registering(console) -> None:
+    existing = console.db.execute(
+        "SELECT first_name, last_name, dob, phone FROM patients ORDER BY id LIMIT 1"
+    ).fetchone()
+    first, last, dob, phone = existing
+    async with console.run_test(size=SIZE, notifications=True) as pilot:
+        await pilot.pause()
+        await _patients(pilot, console)
+        before = db_value(console, "SELECT count(*) FROM patients")
+        await pilot.press("ctrl+n")
+        await pilot.pause()
+        year, month, day = dob.split("-")
+        _fill(console, first_name=first, last_name=last, dob=f"{month}/{day}/{year}", phone=phone)
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(console.screen, ConfirmDialog)
+        assert f"Possible duplicate: {last}, {first}" in screen_text(console)
+        await pilot.press("n")
+        await pilot.pause()
+        assert isinstance(console.screen, PatientForm)
+        assert db_value(console, "SELECT count(*) FROM patients") == before
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        await pilot.press("y")
+        await pilot.pause()
+        await pilot.pause()
+        assert isinstance(console.screen, PatientsScreen)
+        assert db_value(console, "SELECT count(*) FROM patients") == before + 1
+
+
+async def test_edit_a_patient_from_the_look_up(console) -> None:
+    async with console.run_test(size=SIZE, notifications=True) as pilot:
+        await pilot.pause()
+        await _patients(pilot, console)
+        account, pid = console.db.execute(
+            "SELECT account_no, id FROM patients ORDER BY id LIMIT 1"
+        ).fetchone()
+        await pilot.press(*account, "enter")  # one match: Enter opens it
+        await pilot.pause()
+        assert isinstance(console.screen, PatientForm)
+        _fill(console, alerts="Prefers afternoon visits")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        await pilot.pause()
+        assert "ALERT: Prefers afternoon visits" in screen_text(console)
+        assert db_value(console, "SELECT alerts FROM patients WHERE id = ?", pid) == (
+            "Prefers afternoon visits"
+        )
+        assert db_value(console, "SELECT summary FROM audit_log ORDER BY id DESC") == "alerts"
