@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 # Modules that register benchmarks when imported; add a module name to add its benchmarks.
-MODULES = ["benchmarks.session"]
+MODULES = ["benchmarks.session", "benchmarks.lookup"]
 
 
 class BenchmarkError(Exception):
@@ -103,6 +103,8 @@ def run(names: list[str]) -> dict[str, dict[str, object]]:
             error = None
         except BenchmarkError as e:
             result, error = None, str(e)
+        except Exception as e:  # a crash in one benchmark is its FAIL, not the run's end
+            result, error = None, f"{type(e).__name__}: {e}"
         ok = result is not None and bench.ok(result)
         ratio = result.ratio if result else None
         unit = result.unit if result else bench.unit

@@ -54,11 +54,12 @@ DEMO_TIMEOUT_S = {"small": 300.0, "large": 3600.0}
 
 
 def demo_db(scale: str = "small") -> Path:
-    """A demo database built once per run (FRONTDESK_BENCH_DB reuses or keeps a file)."""
+    """A demo database of `scale`, built once per run; FRONTDESK_BENCH_DIR keeps them
+    (demo-small.db, demo-large.db) between runs."""
     if scale in _demo_dbs:
         return _demo_dbs[scale]
-    env_db = os.environ.get("FRONTDESK_BENCH_DB")
-    db = Path(env_db) if env_db else work_dir() / f"demo-{scale}.db"
+    keep = os.environ.get("FRONTDESK_BENCH_DIR")
+    db = (Path(keep) if keep else work_dir()) / f"demo-{scale}.db"
     if not db.exists():
         try:
             done = subprocess.run(

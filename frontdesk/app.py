@@ -101,9 +101,10 @@ class FrontDeskApp(App[None]):
 
     @property
     def locked(self) -> bool:
+        """True while a lock screen is anywhere on the stack (help may be open over it)."""
         from frontdesk.screens.lock import LockScreen
 
-        return isinstance(self.screen, LockScreen)
+        return any(isinstance(screen, LockScreen) for screen in self.screen_stack)
 
     @property
     def settings(self) -> PracticeSettings:
@@ -174,7 +175,7 @@ class FrontDeskApp(App[None]):
         actor = auth.login(self.desk.signed_in(None), username, password)
         if self.locked and self.actor and actor.staff_id == self.actor.staff_id:
             self.actor = actor
-            self.pop_screen()
+            self.call_later(self._unlock)
             return
         self.actor = actor
         self.call_later(self._start_over)
@@ -183,7 +184,17 @@ class FrontDeskApp(App[None]):
         from frontdesk.services import auth
 
         self.actor = auth.unlock_with_pin(self.desk, pin)
-        self.pop_screen()
+        self.call_later(self._unlock)
+
+    async def _unlock(self) -> None:
+        """Close the lock screen (and anything opened over it) and resume."""
+        from frontdesk.screens.lock import LockScreen
+
+        while self.locked:
+            closing = self.screen
+            await self.pop_screen()
+            if isinstance(closing, LockScreen):
+                break
 
     async def _start_over(self) -> None:
         """Close everything that was open and show the signed-in person's Today (or the
@@ -311,4 +322,4 @@ class FrontDeskApp(App[None]):
 
     def show_error(self, error: FrontDeskError | str) -> None:
         """The one way an error from an action (not a form) is shown."""
-        self.notify(str(error), title="Not done", severity="error", timeout=8)
+        self.notify(str(error), title="Not done", severity="error", timeout=8, markup=False)

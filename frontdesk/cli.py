@@ -39,10 +39,10 @@ def _db_path(args: argparse.Namespace, default_name: str = "frontdesk.db") -> Pa
     return default_db_path(default_name)
 
 
-def _open(args: argparse.Namespace, *, create: bool = True):
+def _open(args: argparse.Namespace, *, create: bool = True, upgrade: bool = True):
     from frontdesk.data.schema import open_database
 
-    return open_database(_db_path(args), create=create)
+    return open_database(_db_path(args), create=create, upgrade=upgrade)
 
 
 def _shell_desk(db):
@@ -111,7 +111,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     from frontdesk.data.schema import SCHEMA_VERSION, state
     from frontdesk.services.audit import verify_chain
 
-    db = _open(args, create=False)
+    db = _open(args, create=False, upgrade=False)  # a check changes nothing
     problems = 0
     warning = journal_warning()
     library = getattr(sqlite3, "__name__", "sqlite3")
@@ -202,7 +202,7 @@ def cmd_user(args: argparse.Namespace) -> int:
 def cmd_audit(args: argparse.Namespace) -> int:
     from frontdesk.services.audit import verify_chain
 
-    db = _open(args, create=False)
+    db = _open(args, create=False, upgrade=False)
     chain = verify_chain(_shell_desk(db))
     if chain.ok:
         print(f"Audit chain ok: {chain.rows} rows.")

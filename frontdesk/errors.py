@@ -10,6 +10,7 @@ __all__ = [
     "BadAmount",
     "BadTime",
     "Conflict",
+    "DatabaseBusy",
     "DatabaseProblem",
     "FrontDeskError",
     "Invalid",
@@ -52,6 +53,10 @@ class LoginFailed(FrontDeskError):
 
 class AccountLocked(LoginFailed):
     """Too many failed attempts; the message says until when."""
+
+
+class DatabaseBusy(FrontDeskError):
+    """Other sessions kept the database busy for longer than we wait; nothing was saved."""
 
 
 class DatabaseProblem(FrontDeskError):

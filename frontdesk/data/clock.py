@@ -77,11 +77,11 @@ def parse_date(text: str) -> dt.date | None:
     """A date typed as MM/DD/YYYY (also with - or .) or YYYY-MM-DD; None if it is not a
     real date. Two-digit years are not guessed."""
     text = text.strip()
-    match = re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})", text)
+    match = re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})", text, re.ASCII)
     if match:
         year, month, day = (int(g) for g in match.groups())
     else:
-        match = re.fullmatch(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})", text)
+        match = re.fullmatch(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})", text, re.ASCII)
         if not match:
             return None
         month, day, year = (int(g) for g in match.groups())

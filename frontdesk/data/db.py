@@ -20,7 +20,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
-from frontdesk.errors import DatabaseProblem
+from frontdesk.errors import DatabaseBusy, DatabaseProblem
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
@@ -184,7 +184,14 @@ def write(db: FrontDeskDatabase) -> Iterator[FrontDeskDatabase]:
     if conn.in_transaction:
         yield db
         return
-    conn.execute("BEGIN IMMEDIATE")
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+    except sqlite3.OperationalError as error:
+        if "locked" in str(error) or "busy" in str(error):
+            raise DatabaseBusy(
+                "The database stayed busy for 10 seconds; nothing was saved. Try again."
+            ) from error
+        raise
     try:
         yield db
     except BaseException:

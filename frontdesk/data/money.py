@@ -49,6 +49,8 @@ class Money:
         raw = (text or "").strip()
         if not raw:
             raise BadAmount("Enter an amount.")
+        if len(raw) > 24:
+            raise BadAmount("That is too long to be an amount.")
         match = _AMOUNT.match(raw)
         if not match or (match["sign"] and match["sign2"]):
             if re.search(r"[0-9][eE][-+]?[0-9]", raw):

@@ -251,8 +251,11 @@ def migrate(db: FrontDeskDatabase) -> list[str]:
     return pending
 
 
-def open_database(path: str | Path, *, create: bool = True) -> FrontDeskDatabase:
-    """Open a frontdesk database, creating and migrating it as needed.
+def open_database(
+    path: str | Path, *, create: bool = True, upgrade: bool = True
+) -> FrontDeskDatabase:
+    """Open a frontdesk database, creating and migrating it as needed (`upgrade=False`
+    only looks: no migration, no change of journal mode).
 
     Raises DatabaseProblem (one clear line, nothing changed) when the file is not SQLite,
     not frontdesk's, newer than this code, read-only, or missing and `create` is False.
@@ -266,8 +269,9 @@ def open_database(path: str | Path, *, create: bool = True) -> FrontDeskDatabase
             _refuse_foreign(db)
         except sqlite3.DatabaseError as error:
             raise DatabaseProblem(f"{path} is not a frontdesk database ({error}).") from error
-        set_journal_mode(db)
-        migrate(db)
+        if upgrade:
+            set_journal_mode(db)
+            migrate(db)
     except BaseException:
         db.close()
         raise

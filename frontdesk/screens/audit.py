@@ -14,7 +14,7 @@ from textual.widgets import DataTable, Footer, Input, Static
 from frontdesk.data.clock import parse_date
 from frontdesk.errors import FrontDeskError, Invalid
 from frontdesk.services import audit
-from frontdesk.widgets.form import ErrorLine, Field
+from frontdesk.widgets.form import ErrorLine, Field, plain
 
 __all__ = ["AuditScreen"]
 
@@ -85,12 +85,14 @@ class AuditScreen(Screen[None]):
         for entry in entries:
             record = f"{entry.table_name} {entry.record_id or ''}".strip()
             table.add_row(
-                self.app.clock.local(entry.at).format("YYYY-MM-DD HH:mm"),
-                entry.username or "-",
-                entry.action,
-                entry.summary,
-                record,
-                entry.workstation,
+                *plain(
+                    self.app.clock.local(entry.at).format("YYYY-MM-DD HH:mm"),
+                    entry.username or "-",
+                    entry.action,
+                    entry.summary,
+                    record,
+                    entry.workstation,
+                ),
                 key=str(entry.id),
             )
         if not entries:

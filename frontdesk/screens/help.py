@@ -8,6 +8,8 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Static
 
+from frontdesk.widgets.form import plain
+
 __all__ = ["HelpScreen"]
 
 
@@ -35,7 +37,7 @@ class HelpScreen(ModalScreen[None]):
             table: DataTable[str] = DataTable(id="help-keys", cursor_type="row")
             table.add_columns("Key", "What it does")
             for key, description in self._keys:
-                table.add_row(key, description)
+                table.add_row(*plain(key, description))
             yield table
             yield Static("Esc: close", classes="hint")
 

@@ -158,7 +158,9 @@ class PatientForm(ModalScreen[Patient | None]):
                     desk, self._draft(), allow_duplicate=allow_duplicate
                 )
             else:
-                saved = patients.update_patient(desk, self._patient.id, self._draft())
+                saved = patients.update_patient(
+                    desk, self._patient.id, self._draft(), original=self._patient
+                )
         except patients.PossibleDuplicate as duplicate:
             self.query_one("#pf-error", ErrorLine).show(duplicate)
             self.app.push_screen(
@@ -237,7 +239,9 @@ class PatientsScreen(Screen[None]):
         if patient is not None:
             self.query_one(PatientPicker).search(patient.account_no)
             self.app.notify(
-                f"Saved {patient.display_name} (account {patient.account_no}).", timeout=4
+                f"Saved {patient.display_name} (account {patient.account_no}).",
+                timeout=4,
+                markup=False,
             )
 
     def action_new(self) -> None:

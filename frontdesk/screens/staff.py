@@ -15,7 +15,7 @@ from frontdesk.errors import FrontDeskError
 from frontdesk.services import accounts
 from frontdesk.services.auth import check_password, check_pin
 from frontdesk.widgets.dialogs import ConfirmDialog, SecretDialog
-from frontdesk.widgets.form import ErrorLine, Field, FormRow
+from frontdesk.widgets.form import ErrorLine, Field, FormRow, plain
 
 __all__ = ["StaffForm", "StaffScreen"]
 
@@ -176,7 +176,8 @@ class StaffScreen(Screen[None]):
                 else "never"
             )
             table.add_row(
-                member.username, name, member.role, _status(member), last, key=str(member.id)
+                *plain(member.username, name, member.role, _status(member), last),
+                key=str(member.id),
             )
         if current is not None:
             for row_index, row_key in enumerate(table.rows):
@@ -202,7 +203,7 @@ class StaffScreen(Screen[None]):
 
     def _done(self, staff_id: int, message: str) -> None:
         self.refresh_list(select_id=staff_id)
-        self.app.notify(message, timeout=4)
+        self.app.notify(message, timeout=4, markup=False)
 
     def _attempt(self, staff_id: int, message: str, change, *args) -> None:
         try:

@@ -13,9 +13,11 @@ from frontdesk.errors import Conflict, Invalid, NotFound
 from frontdesk.services import audit
 from frontdesk.services.auth import check_password, check_pin, hash_secret
 from frontdesk.services.context import Desk
+from frontdesk.services.fields import one_line
 
 __all__ = [
     "add_staff",
+    "check_full_name",
     "check_username",
     "find_staff",
     "get_staff",
@@ -44,13 +46,9 @@ def check_username(username: str) -> str:
     return name
 
 
-def _check_full_name(full_name: str) -> str:
-    name = " ".join(full_name.split())
-    if not name:
-        raise Invalid("Enter the person's full name.")
-    if len(name) > 80:
-        raise Invalid("A name can have at most 80 characters.")
-    return name
+def check_full_name(full_name: str) -> str:
+    """A staff member's name, tidied, or Invalid."""
+    return one_line(full_name, "person's full name", max_length=80, required=True)
 
 
 def _check_role(role: str) -> Role:
@@ -74,6 +72,7 @@ def list_staff(desk: Desk, *, include_inactive: bool = True) -> list[StaffMember
 
 def get_staff(desk: Desk, staff_id: int) -> StaffMember:
     """One staff login by id, or NotFound."""
+    desk.require_manager("see staff logins")
     found = _member(desk, "WHERE id = ?", (staff_id,))
     if not found:
         raise NotFound("That staff member no longer exists.")
@@ -82,6 +81,7 @@ def get_staff(desk: Desk, staff_id: int) -> StaffMember:
 
 def find_staff(desk: Desk, username: str) -> StaffMember:
     """One staff login by username, or NotFound."""
+    desk.require_manager("see staff logins")
     found = _member(desk, "WHERE username = ?", (username.strip(),))
     if not found:
         raise NotFound(f"There is no login named '{username.strip()}'.")
@@ -106,8 +106,9 @@ def add_staff(
     """Create a login. Raises Invalid for a bad field, Conflict for a taken username."""
     desk.require_manager("add staff")
     username = check_username(username)
-    full_name = _check_full_name(full_name)
+    full_name = check_full_name(full_name)
     role = _check_role(role)
+    credentials = one_line(credentials, "credentials", max_length=20)
     check_password(password, username)
     pin_hash = hash_secret(check_pin(pin)) if pin else None
     password_hash = hash_secret(password)
@@ -125,7 +126,7 @@ def add_staff(
                 (
                     username,
                     full_name,
-                    credentials.strip()[:20],
+                    credentials,
                     role,
                     password_hash,
                     pin_hash,
@@ -145,8 +146,9 @@ def update_staff(
 ) -> StaffMember:
     """Change a login's name, credentials or role; the last active manager stays one."""
     actor = desk.require_manager("edit staff")
-    full_name = _check_full_name(full_name)
+    full_name = check_full_name(full_name)
     role = _check_role(role)
+    credentials = one_line(credentials, "credentials", max_length=20)
     with write(desk.db):
         before = get_staff(desk, staff_id)
         if before.role == "manager" and role != "manager" and before.active:
@@ -157,14 +159,20 @@ def update_staff(
         desk.db.execute(
             "UPDATE staff SET full_name = ?, role = ?, credentials = ?, updated_at = ? "
             "WHERE id = ?",
-            (full_name, role, credentials.strip()[:20], desk.clock.stamp(), staff_id),
+            (
+                full_name,
+                role,
+                credentials,
+                desk.clock.stamp(),
+                staff_id,
+            ),
         )
         changed = [
             field
             for field, old, new in (
                 ("name", before.full_name, full_name),
                 ("role", before.role, role),
-                ("credentials", before.credentials, credentials.strip()[:20]),
+                ("credentials", before.credentials, credentials),
             )
             if old != new
         ]
@@ -226,6 +234,8 @@ def set_active(desk: Desk, staff_id: int, active: bool) -> StaffMember:
     actor = desk.require_manager("deactivate or reactivate staff")
     with write(desk.db):
         member = get_staff(desk, staff_id)
+        if member.active == active:
+            raise Conflict(f"{member.username} is already {'active' if active else 'inactive'}.")
         if not active:
             if actor is not None and actor.staff_id == staff_id:
                 raise Conflict("You cannot deactivate your own login.")

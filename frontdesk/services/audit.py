@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 from dataclasses import dataclass
 
 from frontdesk.data.clock import local_wall_time, to_stored
 from frontdesk.data.models import AuditEntry
+from frontdesk.errors import Invalid
 from frontdesk.services.context import Desk
 
 __all__ = ["GENESIS", "ChainCheck", "list_entries", "record", "verify_chain"]
@@ -75,7 +77,9 @@ class ChainCheck:
 
 
 def verify_chain(desk: Desk) -> ChainCheck:
-    """Recompute every row's hash in order; report the first row that does not fit."""
+    """Recompute every row's hash in order; report the first row that does not fit.
+    Manager only (the shell counts as one)."""
+    desk.require_manager("verify the audit log")
     prev_hash, count, last_id = GENESIS, 0, None
     cursor = desk.db.execute(
         "SELECT id, at, staff_id, workstation, action, table_name, record_id, summary,"
@@ -116,12 +120,16 @@ def list_entries(
     table, username, workstation or summary). Manager only."""
     desk.require_manager("read the audit log")
     where, params = [], []
-    for word in text.split():
-        # Each word must appear somewhere in the row, in any order.
-        like = f"%{word}%"
+    words = text.split()
+    if len(words) > 8 or any(len(word) > 60 for word in words):
+        raise Invalid("Filter with at most 8 words of up to 60 characters.")
+    for word in words:
+        # Each word must appear somewhere in the row, in any order; % and _ are letters.
+        like = "%" + re.sub(r"([\\%_])", r"\\\1", word) + "%"
         where.append(
-            "(a.action LIKE ? OR a.table_name LIKE ? OR a.summary LIKE ? "
-            "OR a.workstation LIKE ? OR s.username LIKE ?)"
+            "(a.action LIKE ? ESCAPE '\\' OR a.table_name LIKE ? ESCAPE '\\' OR a.summary "
+            "LIKE ? ESCAPE '\\' OR a.workstation LIKE ? ESCAPE '\\' OR s.username LIKE ? "
+            "ESCAPE '\\')"
         )
         params += [like] * 5
     if day is not None:

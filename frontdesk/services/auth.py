@@ -107,10 +107,14 @@ def _still_locked(desk: Desk, row: dict) -> bool:
 def _record_failure(desk: Desk, row: dict, what: str) -> LoginFailed:
     """Count a failed attempt (committed even though the caller then raises)."""
     with write(desk.db):
+        # A lock that has run out starts the count afresh.
+        now = desk.clock.stamp()
         attempts = desk.db.execute(
-            "UPDATE staff SET failed_attempts = failed_attempts + 1 WHERE id = ? "
+            "UPDATE staff SET failed_attempts = CASE WHEN locked_until IS NOT NULL AND "
+            "locked_until <= ? THEN 1 ELSE failed_attempts + 1 END, locked_until = CASE "
+            "WHEN locked_until <= ? THEN NULL ELSE locked_until END WHERE id = ? "
             "RETURNING failed_attempts",
-            (row["id"],),
+            (now, now, row["id"]),
         ).fetchone()[0]
         audit.record(
             desk,
@@ -200,6 +204,7 @@ def login(desk: Desk, username: str, password: str) -> Actor:
                 "UPDATE staff SET password_hash = ? WHERE id = ?",
                 (hash_secret(password), row["id"]),
             )
+            audit.record(desk, "password rehashed", "staff", row["id"], staff_id=row["id"])
     return _succeed(desk, row, "login")
 
 
@@ -225,19 +230,22 @@ def unlock_with_pin(desk: Desk, pin: str) -> Actor:
 
 def approve(desk: Desk, username: str, pin: str, doing: str) -> Actor:
     """A manager's approval by username and PIN, for a task the signed-in person may not
-    do alone; audited with `doing`. Raises LoginFailed, AccountLocked or AccessDenied."""
+    do alone; audited with who asked and `doing`. Raises LoginFailed, AccountLocked or
+    AccessDenied (only a manager approves)."""
+    asking = desk.require_actor()
     row = _staff_row(desk, "username = ?", username.strip())
-    if row is None or not row["pin_hash"]:
-        raise LoginFailed("Wrong manager username or PIN.")
+    if row is None or not row["pin_hash"] or not row["active"] or row["role"] != "manager":
+        verify_secret(_dummy_hash(), pin)  # the same time whoever was named
+        raise LoginFailed("That is not an active manager's username and PIN.")
     if _still_locked(desk, row):
         raise AccountLocked(_locked_message(desk, row["locked_until"]))
     if not verify_secret(row["pin_hash"], pin):
         raise _record_failure(desk, row, "approval")
-    if not row["active"] or row["role"] != "manager":
-        raise AccessDenied(f"Only a manager can approve: {doing}.")
     with write(desk.db):
         desk.db.execute("UPDATE staff SET failed_attempts = 0 WHERE id = ?", (row["id"],))
-        audit.record(desk, "approval", "staff", row["id"], doing[:80])
+        audit.record(
+            desk, "approval", "staff", row["id"], f"for staff {asking.staff_id}: {doing}"[:120]
+        )
     return _actor(desk, row)
 
 

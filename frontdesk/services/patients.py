@@ -16,6 +16,7 @@ from frontdesk.data.db import write
 from frontdesk.data.models import ROLES, Patient, PatientDraft, PatientMatch
 from frontdesk.errors import Conflict, Invalid, NotFound
 from frontdesk.services import audit
+from frontdesk.services.fields import one_line
 from frontdesk.services.practice import check_phone
 
 if TYPE_CHECKING:
@@ -25,7 +26,6 @@ __all__ = [
     "FRONT_DESK_ROLES",
     "PossibleDuplicate",
     "get_patient",
-    "likely_duplicates",
     "parse_dob",
     "register_patient",
     "search_patients",
@@ -42,8 +42,9 @@ _COLUMNS = (
 )
 _EDITABLE = tuple(PatientDraft.model_fields)
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-_PHONEISH = re.compile(r"^[\d\s().+-]+$")
-_CANDIDATES = 200
+_PHONEISH = re.compile(r"^[\d\s().+-]+$", re.ASCII)
+_CANDIDATES = 200  # looked at when a query matches more than _RANKED patients
+_RANKED = 800
 
 
 class PossibleDuplicate(Conflict):
@@ -140,22 +141,55 @@ def search_patients(
             (dob.isoformat(), limit),
         ).fetchall()
         return [_match(row) for row in rows]
+    if not words and len(numbers) == 1 and dob is None:
+        return _by_number(desk, numbers[0], active, limit)
     query = " AND ".join(
         [f'names:"{word}"*' for word in words] + [f'numbers:"{n}"*' for n in numbers]
     )
-    sql = (
-        f"SELECT {_MATCH_COLUMNS}, f.rank FROM patients_fts f JOIN patients p ON p.id = f.rowid"
-        f" WHERE patients_fts MATCH ?{active}"
+    base = (
+        f"FROM patients_fts f JOIN patients p ON p.id = f.rowid WHERE patients_fts MATCH ?{active}"
     )
     params: list[object] = [query]
     if dob is not None:
-        sql += " AND p.dob = ?"
+        base += " AND p.dob = ?"
         params.append(dob.isoformat())
-    # Rank a bounded set of candidates: a first letter matches thousands of patients, and
-    # sorting them all would cost more than a keystroke may; the next letter narrows it.
-    rows = desk.db.execute(sql + " LIMIT ?", [*params, _CANDIDATES]).fetchall()
-    rows.sort(key=lambda row: (row[-1], _fold(row[3]), _fold(row[2])))
-    return [_match(row[:-1]) for row in rows[:limit]]
+    matches = desk.db.execute(
+        "SELECT count(*) FROM (SELECT rowid FROM patients_fts WHERE patients_fts MATCH ? LIMIT ?)",
+        (query, _RANKED + 1),
+    ).fetchone()[0]
+    if matches <= _RANKED:
+        sql = f"SELECT {_MATCH_COLUMNS} {base} ORDER BY f.rank LIMIT ?"
+        return [_match(row) for row in desk.db.execute(sql, [*params, limit])]
+    # Thousands match (a first letter): ranking them all would cost more than a keystroke
+    # may, so the first few hundred are sorted by name; the next letter narrows it.
+    sql = f"SELECT {_MATCH_COLUMNS} {base} LIMIT ?"
+    rows = desk.db.execute(sql, [*params, _CANDIDATES]).fetchall()
+    rows.sort(key=lambda row: (_fold(row[3]), _fold(row[2])))
+    return [_match(row) for row in rows[:limit]]
+
+
+def _by_number(desk: Desk, digits: str, active: str, limit: int) -> list[PatientMatch]:
+    """Digits alone: a phone from its area code or an account number (index range scans,
+    so "(773) 555" stays quick though thousands match), or a phone's last 4 or 7."""
+    found: dict[int, PatientMatch] = {}
+    # ':' sorts right after '9': [digits, digits + ':') is every value starting with them.
+    for column in ("phone_digits", "account_no"):
+        rows = desk.db.execute(
+            f"SELECT {_MATCH_COLUMNS} FROM patients p WHERE p.{column} >= ? AND "
+            f"p.{column} < ?{active} ORDER BY p.{column} LIMIT ?",
+            (digits, digits + ":", limit),
+        )
+        for row in rows:
+            found.setdefault(row[0], _match(row))
+    if len(digits) in (4, 7):
+        rows = desk.db.execute(
+            f"SELECT {_MATCH_COLUMNS} FROM patients_fts f JOIN patients p ON p.id = f.rowid "
+            f"WHERE patients_fts MATCH ?{active} LIMIT ?",
+            (f'numbers:"{digits}"', limit),
+        )
+        for row in rows:
+            found.setdefault(row[0], _match(row))
+    return list(found.values())[:limit]
 
 
 def get_patient(desk: Desk, patient_id: int) -> Patient:
@@ -172,14 +206,9 @@ def get_patient(desk: Desk, patient_id: int) -> Patient:
 
 
 def _name(value: str, what: str, *, required: bool) -> str:
-    name = " ".join(value.split())
-    if required and not name:
-        raise Invalid(f"Enter the patient's {what}.")
-    if len(name) > 60:
-        raise Invalid(f"The {what} can have at most 60 characters.")
-    if any(unicodedata.category(ch).startswith("C") for ch in name):
-        raise Invalid(f"The {what} has a character that cannot be printed.")
-    return name
+    return one_line(
+        value, f"patient's {what}" if required else what, max_length=60, required=required
+    )
 
 
 def _checked(desk: Desk, draft: PatientDraft) -> dict[str, object]:
@@ -196,8 +225,8 @@ def _checked(desk: Desk, draft: PatientDraft) -> dict[str, object]:
         raise Invalid("Sex is F, M, X or left empty.")
     values["sex"] = sex
     values["phone"] = check_phone(draft.phone) if draft.phone.strip() else ""
-    email = draft.email.strip()
-    if email and (not _EMAIL.match(email) or len(email) > 120):
+    email = one_line(draft.email, "email address", max_length=120)
+    if email and not _EMAIL.match(email):
         raise Invalid(f"'{email}' is not an email address, e.g. name@example.com.")
     values["email"] = email
     contact = draft.preferred_contact.strip().lower() or "phone"
@@ -208,25 +237,25 @@ def _checked(desk: Desk, draft: PatientDraft) -> dict[str, object]:
     if contact == "email" and not email:
         raise Invalid("Preferred contact is email: enter an email address.")
     values["preferred_contact"] = contact
-    values["address1"] = " ".join(draft.address1.split())[:100]
-    values["address2"] = " ".join(draft.address2.split())[:100]
-    values["city"] = " ".join(draft.city.split())[:60]
+    values["address1"] = one_line(draft.address1, "street", max_length=100)
+    values["address2"] = one_line(draft.address2, "apartment or suite", max_length=100)
+    values["city"] = one_line(draft.city, "city", max_length=60)
     state = draft.state.strip().upper()
-    if state and not re.fullmatch(r"[A-Z]{2}", state):
+    if state and not re.fullmatch(r"[A-Z]{2}", state, re.ASCII):
         raise Invalid("State is its two-letter code, e.g. IL.")
     values["state"] = state
     postal = draft.postal_code.strip()
-    if postal and not re.fullmatch(r"\d{5}(-\d{4})?", postal):
+    if postal and not re.fullmatch(r"\d{5}(-\d{4})?", postal, re.ASCII):
         raise Invalid("ZIP code is 5 digits (or ZIP+4, e.g. 60611-1234).")
     values["postal_code"] = postal
     if contact == "mail" and not (values["address1"] and values["city"] and postal):
         raise Invalid("Preferred contact is mail: enter the street, city and ZIP code.")
-    values["notes"] = draft.notes.strip()[:500]
-    values["alerts"] = draft.alerts.strip()[:200]
+    values["notes"] = one_line(draft.notes, "notes", max_length=500)
+    values["alerts"] = one_line(draft.alerts, "alerts", max_length=200)
     return values
 
 
-def likely_duplicates(
+def _likely_duplicates(
     desk: Desk, values: dict[str, object], *, ignore_id: int | None = None
 ) -> list[PatientMatch]:
     """Registered patients with the same name and birth date, or the same phone."""
@@ -267,7 +296,7 @@ def register_patient(desk: Desk, draft: PatientDraft, *, allow_duplicate: bool =
     now = desk.clock.stamp()
     with write(desk.db):
         if not allow_duplicate:
-            matches = likely_duplicates(desk, values)
+            matches = _likely_duplicates(desk, values)
             if matches:
                 raise PossibleDuplicate(matches)
         values["account_no"] = _next_account_no(desk)
@@ -281,13 +310,28 @@ def register_patient(desk: Desk, draft: PatientDraft, *, allow_duplicate: bool =
     return get_patient(desk, patient_id)
 
 
-def update_patient(desk: Desk, patient_id: int, draft: PatientDraft) -> Patient:
-    """Save edited demographics; the audit row names the fields changed, not their values."""
+def update_patient(
+    desk: Desk, patient_id: int, draft: PatientDraft, *, original: Patient | None = None
+) -> Patient:
+    """Save edited demographics; the audit row names the fields changed, not their values.
+
+    `original` is the record as the form showed it: only the fields this person changed
+    are written, and if another session changed one of those same fields meanwhile, the
+    save is refused (Conflict) instead of silently undoing their change.
+    """
     desk.require_role(FRONT_DESK_ROLES, "edit patients")
     values = _checked(desk, draft)
     with write(desk.db):
-        before = get_patient(desk, patient_id).model_dump()
+        current = get_patient(desk, patient_id).model_dump()
+        before = original.model_dump() if original is not None else current
         changed = [key for key in _EDITABLE if str(before[key]) != str(values[key])]
+        clashes = [key for key in changed if str(current[key]) != str(before[key])]
+        if clashes:
+            raise Conflict(
+                "Someone else changed this patient's "
+                + ", ".join(key.replace("_", " ") for key in clashes)
+                + " while you were editing; close the form and open it again."
+            )
         if changed:
             assignments = ", ".join(f"{key} = ?" for key in changed)
             desk.db.execute(

@@ -11,6 +11,7 @@ from frontdesk.data.clock import check_time_zone
 from frontdesk.data.db import FrontDeskDatabase, write
 from frontdesk.data.money import Money
 from frontdesk.errors import BadAmount, Conflict, Invalid
+from frontdesk.services.fields import one_line
 
 if TYPE_CHECKING:
     from frontdesk.data.models import PracticeSettings
@@ -69,26 +70,24 @@ def is_set_up(db: FrontDeskDatabase) -> bool:
 
 def check_phone(phone: str) -> str:
     """A phone number as typed, if it has 10 digits (US), optionally a leading 1."""
-    digits = re.sub(r"\D", "", phone)
+    digits = re.sub(r"[^0-9]", "", phone)
     if len(digits) == 11 and digits.startswith("1"):
         digits = digits[1:]
-    if len(digits) != 10 or not re.fullmatch(r"[\d\s().+-]+", phone.strip()):
+    if len(digits) != 10 or not re.fullmatch(r"[0-9\s().+-]+", phone.strip()):
         raise Invalid(f"'{phone.strip()}' is not a phone number, e.g. (312) 555-0142.")
     return f"({digits[:3]}) {digits[3:6]}-{digits[6:]}"
 
 
 def _validated(settings: PracticeSettings) -> PracticeSettings:
-    name = " ".join(settings.name.split())
-    if not name:
-        raise Invalid("Enter the practice's name.")
-    if len(name) > 80:
-        raise Invalid("The practice's name can have at most 80 characters.")
+    name = one_line(settings.name, "practice's name", max_length=80, required=True)
     if settings.amount_ceiling.cents <= 0:
         raise BadAmount("The largest amount must be more than $0.00.")
+    if settings.amount_ceiling > CEILING_LIMIT:
+        raise BadAmount(f"The largest amount can be at most {CEILING_LIMIT}.")
     return settings.model_copy(
         update={
             "name": name,
-            "address": settings.address.strip()[:200],
+            "address": one_line(settings.address, "address", max_length=200),
             "phone": check_phone(settings.phone) if settings.phone.strip() else "",
             "time_zone": check_time_zone(settings.time_zone),
         }
@@ -157,9 +156,7 @@ def set_up_practice(
 
     settings = _validated(settings)
     username = accounts.check_username(username)
-    full_name = " ".join(full_name.split())
-    if not full_name:
-        raise Invalid("Enter the manager's full name.")
+    full_name = accounts.check_full_name(full_name)
     check_password(password, username)
     check_pin(pin)
     password_hash, pin_hash = hash_secret(password), hash_secret(pin)
@@ -192,6 +189,6 @@ def parse_ceiling(text: str) -> Money:
 def parse_idle_minutes(text: str) -> int:
     """Idle lock minutes as typed: a whole number from 1 to 60, else Invalid."""
     raw = text.strip()
-    if not raw.isascii() or not raw.isdigit() or not 1 <= int(raw) <= 60:
+    if len(raw) > 2 or not raw.isascii() or not raw.isdigit() or not 1 <= int(raw) <= 60:
         raise Invalid("Idle lock is a whole number of minutes, 1 to 60.")
     return int(raw)

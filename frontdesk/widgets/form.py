@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from rich.text import Text
 from textual import events
 from textual.app import ComposeResult
 from textual.containers import Horizontal
@@ -14,7 +15,12 @@ from textual.widgets import Input, Label, Select, Static
 from frontdesk.data.money import DEFAULT_CEILING_CENTS, Money
 from frontdesk.errors import FrontDeskError
 
-__all__ = ["ErrorLine", "Field", "FormRow", "MoneyInput"]
+__all__ = ["ErrorLine", "Field", "FormRow", "MoneyInput", "plain"]
+
+
+def plain(*values: object) -> tuple[Text, ...]:
+    """Table cells shown as typed: a name like "[b]Bob" is text, never markup."""
+    return tuple(Text(str(value)) for value in values)
 
 
 class Field(Input):

@@ -18,7 +18,7 @@ from textual.widgets import DataTable, Input
 from frontdesk.data.models import PatientMatch
 from frontdesk.errors import FrontDeskError
 from frontdesk.services import patients
-from frontdesk.widgets.form import Field
+from frontdesk.widgets.form import Field, plain
 
 __all__ = ["PatientPicker"]
 
@@ -85,10 +85,7 @@ class PatientPicker(Vertical):
         table.clear()
         for match in self.matches:
             table.add_row(
-                match.name,
-                f"{match.dob:%m/%d/%Y}",
-                match.phone,
-                match.account_no,
+                *plain(match.name, f"{match.dob:%m/%d/%Y}", match.phone, match.account_no),
                 key=str(match.id),
             )
         self.post_message(self.Highlighted(self.matches[0] if self.matches else None))

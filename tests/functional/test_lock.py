@@ -94,3 +94,22 @@ async def test_ctrl_l_locks_over_an_open_dialog(console) -> None:
         await pilot.press(*"2468", "enter")
         await pilot.pause()
         assert console.screen.query_one("#sf-username").value == "newbie"  # form kept
+
+
+async def test_help_and_the_palette_cannot_get_past_the_lock(console) -> None:
+    async with console.run_test(size=SIZE, notifications=True) as pilot:
+        await pilot.pause()
+        await sign_in(pilot, "dokafor")
+        await pilot.press("ctrl+l")
+        await pilot.pause()
+        await pilot.press("f1")  # help over the lock is allowed...
+        await pilot.pause()
+        await pilot.press("ctrl+p", *"staff", "enter")  # ...the palette is not
+        await pilot.pause()
+        await pilot.pause()
+        assert console.locked
+        assert not any(isinstance(s, StaffScreen) for s in console.screen_stack)
+        assert [c.title for c in console.get_system_commands(console.screen)] == ["Keys", "Quit"]
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(console.screen, LockScreen)

@@ -109,3 +109,21 @@ async def test_edit_a_patient_from_the_look_up(console) -> None:
             "Prefers afternoon visits"
         )
         assert db_value(console, "SELECT summary FROM audit_log ORDER BY id DESC") == "alerts"
+
+
+async def test_names_that_look_like_markup_are_shown_as_typed(console) -> None:
+    async with console.run_test(size=SIZE, notifications=True) as pilot:
+        await pilot.pause()
+        await _patients(pilot, console)
+        await pilot.press("ctrl+n")
+        await pilot.pause()
+        _fill(
+            console, first_name="[b]Ann", last_name="Zed[/]", dob="01/02/1990", phone="312 555 7000"
+        )
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        await pilot.pause()
+        assert isinstance(console.screen, PatientsScreen)  # no crash on the table
+        await pilot.press("ctrl+f", *"zed ann")
+        await pilot.pause()
+        assert "Zed[/], [b]Ann" in screen_text(console)

@@ -18,7 +18,7 @@ async def _staff_screen(pilot) -> None:
 async def _select(pilot, console, username: str) -> None:
     table = console.screen.query_one("#staff-table")
     for index, row_key in enumerate(table.rows):
-        if table.get_row(row_key)[0] == username:
+        if str(table.get_row(row_key)[0]) == username:
             table.move_cursor(row=index)
     await pilot.pause()
 

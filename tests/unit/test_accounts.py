@@ -172,3 +172,18 @@ def test_unlocking_a_login_that_is_not_locked_is_refused(manager_desk: Desk) -> 
     with pytest.raises(Conflict, match="truiz is not locked"):
         accounts.unlock(manager_desk, member.id)
     assert _count(manager_desk, "SELECT count(*) FROM audit_log") == before
+
+
+def test_names_with_control_characters_and_repeat_deactivations_are_refused(
+    manager_desk: Desk,
+) -> None:
+    with pytest.raises(Invalid, match="cannot be printed"):
+        accounts.add_staff(
+            manager_desk, "ashley2", "Ash\x00ley", "receptionist", "long-password-1", "2580"
+        )
+    member = accounts.find_staff(manager_desk, "kpark")
+    accounts.set_active(manager_desk, member.id, False)
+    before = _count(manager_desk, "SELECT count(*) FROM audit_log")
+    with pytest.raises(Conflict, match="already inactive"):
+        accounts.set_active(manager_desk, member.id, False)
+    assert _count(manager_desk, "SELECT count(*) FROM audit_log") == before

@@ -91,3 +91,15 @@ def test_entries_filter_by_words_and_local_day(manager_desk: Desk) -> None:
 def test_only_a_manager_reads_the_audit_log(receptionist_desk: Desk) -> None:
     with pytest.raises(AccessDenied):
         audit.list_entries(receptionist_desk)
+
+
+def test_filter_words_are_bounded_and_wildcards_are_letters(manager_desk: Desk) -> None:
+    from frontdesk.errors import Invalid
+
+    _write_some(manager_desk, 2)
+    assert audit.list_entries(manager_desk, text="_") == []
+    assert audit.list_entries(manager_desk, text="%") == []
+    with pytest.raises(Invalid, match="at most 8 words"):
+        audit.list_entries(manager_desk, text="x " * 9)
+    with pytest.raises(Invalid, match="at most 8 words"):
+        audit.list_entries(manager_desk, text="x" * 100_000)

@@ -115,9 +115,9 @@ def test_wrong_pins_lock_the_login_too(receptionist_desk: Desk) -> None:
 def test_only_a_manager_pin_approves(receptionist_desk: Desk) -> None:
     approver = auth.approve(receptionist_desk, "dokafor", "2468", "refund over $500")
     assert approver.role == "manager"
-    with pytest.raises(AccessDenied, match="Only a manager can approve"):
+    with pytest.raises(LoginFailed, match="not an active manager"):
         auth.approve(receptionist_desk, "mbell", "1357", "refund over $500")
-    with pytest.raises(LoginFailed):
+    with pytest.raises(LoginFailed, match="Wrong manager username or PIN"):
         auth.approve(receptionist_desk, "dokafor", "1111", "refund over $500")
 
 
@@ -151,3 +151,26 @@ def test_bad_pins_are_refused(pin: str) -> None:
 
 def test_the_actor_helper_matches_a_real_login(desk: Desk) -> None:
     assert auth.login(desk, "dokafor", "frontdesk") == actor(desk, "dokafor")
+
+
+def test_a_lock_that_ran_out_starts_the_count_afresh(desk: Desk, clock: FakeClock) -> None:
+    for _ in range(5):
+        with pytest.raises(LoginFailed):
+            auth.login(desk, "anguyen", "wrong-password")
+    clock.advance(minutes=16)
+    with pytest.raises(LoginFailed, match="4 more failed attempts"):
+        auth.login(desk, "anguyen", "wrong-password")
+    assert _staff(desk, "anguyen")["failed_attempts"] == 1
+
+
+def test_approval_needs_someone_asking_and_tells_nothing_of_other_pins(
+    desk: Desk, receptionist_desk: Desk
+) -> None:
+    with pytest.raises(AccessDenied, match="Sign in first"):
+        auth.approve(desk, "dokafor", "2468", "refund")
+    with pytest.raises(LoginFailed, match="not an active manager"):
+        auth.approve(receptionist_desk, "mbell", "1357", "refund")  # right PIN, wrong role
+    assert _staff(desk, "mbell")["failed_attempts"] == 0
+    auth.approve(receptionist_desk, "dokafor", "2468", "refund $80")
+    summary = desk.db.execute("SELECT summary FROM audit_log ORDER BY id DESC").fetchone()[0]
+    assert summary == f"for staff {receptionist_desk.actor.staff_id}: refund $80"

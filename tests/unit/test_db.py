@@ -184,10 +184,11 @@ def test_the_project_never_imports_the_standard_sqlite3() -> None:
 
 def test_services_and_data_never_import_textual() -> None:
     code = (
-        "import sys, frontdesk.services.accounts, frontdesk.services.audit, "
-        "frontdesk.services.auth, frontdesk.services.demo, frontdesk.services.practice, "
-        "frontdesk.data.schema, frontdesk.cli; "
-        "bad = [m for m in sys.modules if m.split('.')[0] in ('textual', 'escpos')]; "
+        "import importlib, pkgutil, sys, frontdesk.data, frontdesk.services, frontdesk.cli\n"
+        "for package in (frontdesk.data, frontdesk.services):\n"
+        "    for module in pkgutil.iter_modules(package.__path__, package.__name__ + '.'):\n"
+        "        importlib.import_module(module.name)\n"
+        "bad = [m for m in sys.modules if m.split('.')[0] in ('textual', 'escpos')]\n"
         "print(bad); sys.exit(1 if bad else 0)"
     )
     result = subprocess.run(
@@ -221,3 +222,30 @@ def test_an_old_sqlite_library_gets_the_rollback_journal_and_a_warning(
     assert "SQLite library   3.45.1" in out and "WARNING" in out
     assert "has the WAL-reset bug" in out
     assert "Journal mode     delete" in out
+
+
+def test_a_database_kept_busy_too_long_is_a_message_not_a_crash(tmp_path: Path) -> None:
+    from frontdesk.errors import DatabaseBusy
+
+    db = open_database(tmp_path / "p.db")
+    other = connect(tmp_path / "p.db")
+    db.execute("PRAGMA busy_timeout = 0")
+    other.execute("BEGIN IMMEDIATE")
+    with pytest.raises(DatabaseBusy, match="nothing was saved"), write(db):
+        db.execute("INSERT INTO settings (key, value) VALUES ('a', '1')")
+    other.execute("ROLLBACK")
+    assert db.execute("SELECT count(*) FROM settings").fetchone()[0] == 0
+
+
+def test_check_reports_pending_migrations_without_applying_them(tmp_path: Path, capsys) -> None:
+    from frontdesk import cli
+
+    path = tmp_path / "old.db"
+    db = open_database(path)
+    with write(db):
+        db.execute("DELETE FROM _sqlite_migrations WHERE name != '0001_foundation'")
+    db.close()
+    before = _digest(path)
+    cli.main(["check", "--db", str(path)])
+    assert "pending: run migrate" in capsys.readouterr().out
+    assert _digest(path) == before

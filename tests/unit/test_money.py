@@ -120,3 +120,8 @@ def test_any_text_either_parses_or_says_why(text: str) -> None:
     else:
         assert isinstance(money.cents, int)
         assert abs(money.cents) <= DEFAULT_CEILING_CENTS
+
+
+def test_a_pasted_wall_of_digits_is_refused_not_a_crash() -> None:
+    with pytest.raises(BadAmount, match="too long"):
+        Money.parse("1" * 5000)
