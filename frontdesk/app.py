@@ -16,6 +16,7 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 from textual.theme import Theme
+from textual.worker import Worker, WorkerState
 
 from frontdesk.data.clock import Clock
 from frontdesk.errors import FrontDeskError
@@ -319,6 +320,14 @@ class FrontDeskApp(App[None]):
             )
         yield SystemCommand("Keys", "Every key on this screen (F1)", self.action_help)
         yield SystemCommand("Quit", "Close the console (Ctrl+Q)", self.action_quit)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """The one place a worker's failure is shown (workers run with exit_on_error off)."""
+        if event.state == WorkerState.ERROR:
+            error = event.worker.error
+            self.show_error(
+                error if isinstance(error, FrontDeskError) else f"That did not finish: {error}"
+            )
 
     def show_error(self, error: FrontDeskError | str) -> None:
         """The one way an error from an action (not a form) is shown."""

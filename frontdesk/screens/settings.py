@@ -29,7 +29,7 @@ class SettingsScreen(Screen[None]):
     AUTO_FOCUS = "#set-name"
 
     def compose(self) -> ComposeResult:
-        settings = practice.load_settings(self.app.db)
+        settings = self._shown = practice.load_settings(self.app.db)
         yield self.app.header()
         with VerticalScroll(id="settings", classes="card"):
             yield Static("Practice settings", classes="card-title")
@@ -67,9 +67,10 @@ class SettingsScreen(Screen[None]):
                 idle_lock_minutes=practice.parse_idle_minutes(self._value("set-idle")),
                 amount_ceiling=practice.parse_ceiling(self._value("set-ceiling")),
             )
-            saved = practice.update_settings(self.app.desk, settings)
+            saved = practice.update_settings(self.app.desk, settings, original=self._shown)
         except FrontDeskError as error:
             error_line.show(error)
             return
+        self._shown = saved
         self.app.settings_changed(saved)
         error_line.success("Saved.")

@@ -110,13 +110,20 @@ def build_settings(**values: object) -> PracticeSettings:
         raise Invalid(f"Check {field}: {first['msg']}.") from error
 
 
-def save_settings(desk: Desk, settings: PracticeSettings) -> list[str]:
-    """Store settings inside the caller's write transaction; returns the fields changed."""
-    before = load_settings(desk.db)
+def save_settings(
+    desk: Desk, settings: PracticeSettings, *, original: PracticeSettings | None = None
+) -> list[str]:
+    """Store settings inside the caller's write transaction; returns the fields changed.
+
+    With `original` (what the form showed) only the fields changed from it are written,
+    so two managers saving different fields at once do not undo each other.
+    """
+    current = load_settings(desk.db)
+    before = original or current
     fields = _fields()
     changed = [key for key in fields if getattr(before, key) != getattr(settings, key)]
     data = settings.model_dump()
-    for key in fields:
+    for key in changed if original is not None else fields:
         desk.db.execute(
             "INSERT INTO settings (key, value) VALUES (?, ?) "
             "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
@@ -125,17 +132,20 @@ def save_settings(desk: Desk, settings: PracticeSettings) -> list[str]:
     return changed
 
 
-def update_settings(desk: Desk, settings: PracticeSettings) -> PracticeSettings:
-    """Save the practice's settings (manager only, audited with the fields changed)."""
+def update_settings(
+    desk: Desk, settings: PracticeSettings, *, original: PracticeSettings | None = None
+) -> PracticeSettings:
+    """Save the practice's settings (manager only, audited with the fields changed);
+    `original` is what the form showed (see `save_settings`). Returns them as saved."""
     from frontdesk.services import audit
 
     desk.require_manager("change practice settings")
     settings = _validated(settings)
     with write(desk.db):
-        changed = save_settings(desk, settings)
+        changed = save_settings(desk, settings, original=original)
         if changed:
             audit.record(desk, "settings changed", "settings", None, ", ".join(changed))
-    return settings
+    return load_settings(desk.db)
 
 
 def set_up_practice(

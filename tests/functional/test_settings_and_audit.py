@@ -81,6 +81,7 @@ async def test_audit_log_lists_filters_and_verifies(console) -> None:
         await pilot.pause()
         assert "'2026-13-01' is not a date" in screen_text(console)
         await pilot.press("ctrl+r")
+        await console.workers.wait_for_complete()
         await pilot.pause()
         assert "Audit chain verified:" in screen_text(console)
 

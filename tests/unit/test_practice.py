@@ -115,3 +115,14 @@ def test_the_largest_amount_has_a_limit_of_its_own() -> None:
     assert practice.parse_ceiling("1,000,000") == Money(100_000_000)
     with pytest.raises(BadAmount, match="over the largest amount"):
         practice.parse_ceiling("1,000,000.01")
+
+
+def test_two_managers_saving_different_settings_keep_both(manager_desk: Desk) -> None:
+    shown = practice.load_settings(manager_desk.db)
+    practice.update_settings(
+        manager_desk, shown.model_copy(update={"phone": "3125550111"}), original=shown
+    )
+    saved = practice.update_settings(
+        manager_desk, shown.model_copy(update={"idle_lock_minutes": 9}), original=shown
+    )
+    assert saved.phone == "(312) 555-0111" and saved.idle_lock_minutes == 9
