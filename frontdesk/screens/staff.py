@@ -122,6 +122,7 @@ class StaffForm(ModalScreen[StaffMember | None]):
                     full_name=self._value("sf-fullname"),
                     role=role,
                     credentials=self._value("sf-credentials"),
+                    original=self._member,
                 )
         except FrontDeskError as error:
             self.query_one("#sf-error", ErrorLine).show(error)

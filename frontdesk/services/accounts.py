@@ -142,43 +142,48 @@ def add_staff(
 
 
 def update_staff(
-    desk: Desk, staff_id: int, *, full_name: str, role: str, credentials: str = ""
+    desk: Desk,
+    staff_id: int,
+    *,
+    full_name: str,
+    role: str,
+    credentials: str = "",
+    original: StaffMember | None = None,
 ) -> StaffMember:
-    """Change a login's name, credentials or role; the last active manager stays one."""
+    """Change a login's name, credentials or role; the last active manager stays one.
+
+    `original` is the login as the form showed it: a field another manager changed
+    meanwhile is not silently undone (Conflict if this edit changes it too).
+    """
     actor = desk.require_manager("edit staff")
     full_name = check_full_name(full_name)
     role = _check_role(role)
     credentials = one_line(credentials, "credentials", max_length=20)
     with write(desk.db):
-        before = get_staff(desk, staff_id)
-        if before.role == "manager" and role != "manager" and before.active:
+        current = get_staff(desk, staff_id)
+        before = original or current
+        wanted = {"full_name": full_name, "role": role, "credentials": credentials}
+        changed = [key for key, value in wanted.items() if getattr(before, key) != value]
+        if any(getattr(current, key) != getattr(before, key) for key in changed):
+            raise Conflict(
+                "Another manager changed this login while you were editing; "
+                "close the form and open it again."
+            )
+        if "role" in changed and current.role == "manager" and current.active:
             if _active_managers(desk) <= 1:
                 raise Conflict("The practice needs at least one active manager.")
             if actor is not None and actor.staff_id == staff_id:
                 raise Conflict("Another manager must change your role.")
-        desk.db.execute(
-            "UPDATE staff SET full_name = ?, role = ?, credentials = ?, updated_at = ? "
-            "WHERE id = ?",
-            (
-                full_name,
-                role,
-                credentials,
-                desk.clock.stamp(),
-                staff_id,
-            ),
-        )
-        changed = [
-            field
-            for field, old, new in (
-                ("name", before.full_name, full_name),
-                ("role", before.role, role),
-                ("credentials", before.credentials, credentials),
+        if changed:
+            assignments = ", ".join(f"{key} = ?" for key in changed)
+            desk.db.execute(
+                f"UPDATE staff SET {assignments}, updated_at = ? WHERE id = ?",
+                (*(wanted[key] for key in changed), desk.clock.stamp(), staff_id),
             )
-            if old != new
-        ]
-        summary = ", ".join(changed) or "no change"
-        if before.role != role:
-            summary += f" ({before.role} -> {role})"
+        names = {"full_name": "name", "role": "role", "credentials": "credentials"}
+        summary = ", ".join(names[key] for key in changed) or "no change"
+        if "role" in changed:
+            summary += f" ({current.role} -> {role})"
         audit.record(desk, "staff edited", "staff", staff_id, summary)
     return get_staff(desk, staff_id)
 

@@ -187,3 +187,33 @@ def test_names_with_control_characters_and_repeat_deactivations_are_refused(
     with pytest.raises(Conflict, match="already inactive"):
         accounts.set_active(manager_desk, member.id, False)
     assert _count(manager_desk, "SELECT count(*) FROM audit_log") == before
+
+
+def test_two_managers_editing_one_login_do_not_undo_each_other(manager_desk: Desk) -> None:
+    shown = accounts.find_staff(manager_desk, "mbell")
+    accounts.update_staff(
+        manager_desk,
+        shown.id,
+        full_name="Marcus Bell",
+        role="receptionist",
+        credentials="CMA",
+        original=shown,
+    )
+    saved = accounts.update_staff(
+        manager_desk,
+        shown.id,
+        full_name="Marcus A. Bell",
+        role="receptionist",
+        credentials="",
+        original=shown,
+    )
+    assert (saved.full_name, saved.credentials) == ("Marcus A. Bell", "CMA")
+    with pytest.raises(Conflict, match="Another manager changed this login"):
+        accounts.update_staff(
+            manager_desk,
+            shown.id,
+            full_name="Marcus Bell",
+            role="receptionist",
+            credentials="RMA",
+            original=shown,
+        )
