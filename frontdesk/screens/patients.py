@@ -13,7 +13,7 @@ from frontdesk.data.models import Patient, PatientDraft
 from frontdesk.errors import FrontDeskError
 from frontdesk.services import patients
 from frontdesk.widgets.dialogs import ConfirmDialog
-from frontdesk.widgets.form import ErrorLine, Field, FormRow
+from frontdesk.widgets.form import Choice, ErrorLine, Field, FormRow
 from frontdesk.widgets.patient_picker import PatientPicker
 
 __all__ = ["PatientForm", "PatientsScreen", "summary_text"]
@@ -113,7 +113,7 @@ class PatientForm(ModalScreen[Patient | None]):
                 if field == "preferred_name":
                     yield FormRow(
                         "Sex",
-                        Select(
+                        Choice(
                             _SEXES,
                             allow_blank=False,
                             id="pf-sex",
@@ -123,7 +123,7 @@ class PatientForm(ModalScreen[Patient | None]):
                 if field == "email":
                     yield FormRow(
                         "Prefers",
-                        Select(
+                        Choice(
                             _CONTACTS,
                             allow_blank=False,
                             id="pf-preferred_contact",

@@ -15,7 +15,7 @@ from frontdesk.errors import FrontDeskError
 from frontdesk.services import accounts
 from frontdesk.services.auth import check_password, check_pin
 from frontdesk.widgets.dialogs import ConfirmDialog, SecretDialog
-from frontdesk.widgets.form import ErrorLine, Field, FormRow, plain
+from frontdesk.widgets.form import Choice, ErrorLine, Field, FormRow, plain
 
 __all__ = ["StaffForm", "StaffScreen"]
 
@@ -71,7 +71,7 @@ class StaffForm(ModalScreen[StaffMember | None]):
             )
             yield FormRow(
                 "Role",
-                Select(
+                Choice(
                     ((r, r) for r in ROLES),
                     allow_blank=False,
                     value=member.role if member else "receptionist",

@@ -15,7 +15,7 @@ from textual.widgets import Input, Label, Select, Static
 from frontdesk.data.money import DEFAULT_CEILING_CENTS, Money
 from frontdesk.errors import FrontDeskError
 
-__all__ = ["ErrorLine", "Field", "FormRow", "MoneyInput", "plain"]
+__all__ = ["Choice", "ErrorLine", "Field", "FormRow", "MoneyInput", "plain"]
 
 
 def plain(*values: object) -> tuple[Text, ...]:
@@ -76,6 +76,22 @@ class Field(Input):
         held, self._held = self._held, []
         for key in held:
             self.app.post_message(key)
+
+
+class Choice(Select):
+    """A pick-one field for forms: Enter moves on to the next field like every other
+    field (Space or Down opens the list), so typing through a form never lands a word in
+    an open list; keys that arrive after focus has moved on go where the focus is."""
+
+    async def _on_key(self, event: events.Key) -> None:
+        if self.screen.focused is not self and not self.expanded:
+            event.stop()
+            event.prevent_default()
+            self.app.post_message(events.Key(event.key, event.character))
+        elif event.key == "enter" and not self.expanded:
+            event.stop()
+            event.prevent_default()
+            self.screen.focus_next()
 
 
 class FormRow(Horizontal):

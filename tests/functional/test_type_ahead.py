@@ -35,3 +35,25 @@ async def test_a_burst_never_shows_the_password_in_the_username_field(console) -
         assert console.screen.query_one("#login-username").value == "anguyen"
         assert "wrong-pass" not in screen_text(console)
         assert "Wrong username or password" in screen_text(console)
+
+
+async def test_typing_through_a_form_with_enter_skips_over_the_role_choice(console) -> None:
+    async with console.run_test(size=SIZE, notifications=True) as pilot:
+        await pilot.pause()
+        await pilot.press(*"dokafor", "enter", *"frontdesk", "enter")
+        await pilot.pause()
+        console.open_place("staff")
+        await pilot.pause()
+        await pilot.pause()
+        await pilot.press("a")
+        await pilot.pause()
+        # Username, name, credentials, [role: Enter keeps receptionist], password, PIN.
+        _burst(
+            console, "rgarcia|enter|Rosa Garcia|enter|MA|enter|enter|abc-secret-9|enter|8642|enter"
+        )
+        for _ in range(10):
+            await pilot.pause()
+        row = console.db.execute(
+            "SELECT role, credentials FROM staff WHERE username = 'rgarcia'"
+        ).fetchone()
+        assert row == ("receptionist", "MA")
