@@ -88,16 +88,11 @@ class AuditEntry(_Model):
     summary: str
 
 
-class Patient(_Model):
-    """A patient's demographics and contact, as the desk sees them."""
+class _PatientDetails(_Model):
+    """What a patient record and the patient form have alike."""
 
-    id: int
-    account_no: str
-    first_name: str
     middle_name: str = ""
-    last_name: str
     preferred_name: str = ""
-    dob: dt.date
     sex: str = ""
     phone: str = ""
     email: str = ""
@@ -109,6 +104,16 @@ class Patient(_Model):
     preferred_contact: str = "phone"
     notes: str = ""
     alerts: str = ""
+
+
+class Patient(_PatientDetails):
+    """A patient's demographics and contact, as the desk sees them."""
+
+    id: int
+    account_no: str
+    first_name: str
+    last_name: str
+    dob: dt.date
     active: bool = True
 
     @property
@@ -128,22 +133,9 @@ class PatientMatch(_Model):
     phone: str
 
 
-class PatientDraft(_Model):
+class PatientDraft(_PatientDetails):
     """What a person typed into the patient form (checked by the patients service)."""
 
     first_name: str = ""
-    middle_name: str = ""
     last_name: str = ""
-    preferred_name: str = ""
     dob: str = ""
-    sex: str = ""
-    phone: str = ""
-    email: str = ""
-    address1: str = ""
-    address2: str = ""
-    city: str = ""
-    state: str = ""
-    postal_code: str = ""
-    preferred_contact: str = "phone"
-    notes: str = ""
-    alerts: str = ""
