@@ -23,16 +23,16 @@ class LoginScreen(Screen[None]):
 
     AUTO_FOCUS = "#login-username"
 
-    def __init__(self, username: str = "") -> None:
+    def __init__(self) -> None:
         super().__init__()
-        self._username = username
+        self._username = ""  # offered when the screen shows again (see `remember`)
         self._start_afresh = False
 
     def compose(self) -> ComposeResult:
         yield DeskHeader()
         with Vertical(id="login-box", classes="card") as box:
             box.border_title = "Sign in"
-            yield FormRow("Username", Field(self._username, id="login-username", max_length=32))
+            yield FormRow("Username", Field(id="login-username", max_length=32))
             yield FormRow("Password", Field(password=True, id="login-password", max_length=128))
             yield ErrorLine(id="login-error")
         yield Footer()

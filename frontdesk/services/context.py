@@ -34,9 +34,6 @@ class Desk:
         """The same desk with `actor` at the keyboard (None: signed out)."""
         return replace(self, actor=actor)
 
-    def with_clock(self, clock: Clock) -> Desk:
-        return replace(self, clock=clock)
-
     def require_actor(self) -> Actor:
         """The signed-in staff member, or AccessDenied."""
         if self.actor is None:
