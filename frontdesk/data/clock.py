@@ -19,9 +19,12 @@ from frontdesk.errors import BadTime
 __all__ = [
     "Clock",
     "check_time_zone",
+    "clock_text",
+    "day_bounds",
     "from_stored",
     "local_wall_time",
     "parse_date",
+    "parse_time_of_day",
     "to_stored",
 ]
 
@@ -89,6 +92,45 @@ def parse_date(text: str) -> dt.date | None:
         return dt.date(year, month, day)
     except ValueError:
         return None
+
+
+def parse_time_of_day(text: str) -> int | None:
+    """Minutes after midnight for a time typed as 9:30, 09:30, 930, 9:30am, 1:30 pm or
+    13:30; None if it is not a time of day. As on a clinic's book, 1:00 to 6:59 without
+    am/pm is the afternoon (01:30 or 1:30am is the night)."""
+    raw = text.strip().lower().replace(" ", "").replace(".", "")
+    match = re.fullmatch(r"(\d{1,2}):?(\d{2})?(am|pm|a|p)?", raw, re.ASCII)
+    if not match or (match.group(2) is None and len(match.group(1)) > 2):
+        match = re.fullmatch(r"(\d{1,2})(\d{2})(am|pm|a|p)?", raw, re.ASCII)
+        if not match:
+            return None
+    hour, minute = int(match.group(1)), int(match.group(2) or 0)
+    half = match.group(3)
+    if minute > 59:
+        return None
+    if half:
+        if not 1 <= hour <= 12:
+            return None
+        hour = hour % 12 + (12 if half.startswith("p") else 0)
+    elif hour > 23:
+        return None
+    elif 1 <= hour <= 6 and not match.group(1).startswith("0"):
+        hour += 12
+    return hour * 60 + minute
+
+
+def clock_text(minute: int) -> str:
+    """Minutes after midnight as the desk reads them: 9:30am, 12:15pm."""
+    hour, rest = divmod(minute % 1440, 60)
+    return f"{(hour % 12) or 12}:{rest:02d}{'am' if hour < 12 else 'pm'}"
+
+
+def day_bounds(day: dt.date, tz: str) -> tuple[str, str]:
+    """The stored instants of local midnight starting `day` and the next day."""
+    zone = ZoneInfo(tz)
+    start = dt.datetime.combine(day, dt.time(0), tzinfo=zone)
+    end = dt.datetime.combine(day + dt.timedelta(days=1), dt.time(0), tzinfo=zone)
+    return to_stored(start), to_stored(end)
 
 
 def to_stored(instant: arrow.Arrow | dt.datetime) -> str:

@@ -97,6 +97,12 @@ class FrontDeskDatabase:
         """Run one statement; returns the cursor."""
         return self.conn.execute(sql, parameters)
 
+    def query(self, sql: str, parameters: Sequence[Any] | dict[str, Any] = ()) -> list[dict]:
+        """Run one SELECT; returns its rows as dicts keyed by column name."""
+        cursor = self.conn.execute(sql, parameters)
+        names = [column[0] for column in cursor.description]
+        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
     @cached_property
     def utils(self) -> Database:
         from sqlite_utils import Database

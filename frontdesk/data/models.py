@@ -10,15 +10,30 @@ from pydantic import BaseModel, ConfigDict, Field
 from frontdesk.data.money import DEFAULT_CEILING_CENTS, Money
 
 __all__ = [
+    "APPOINTMENT_STATUSES",
+    "BLOCK_KINDS",
+    "CANCEL_REASONS",
     "ROLES",
     "Actor",
+    "Appointment",
+    "AppointmentEvent",
+    "AppointmentType",
     "AuditEntry",
+    "Block",
+    "ClosedDay",
+    "HoursException",
+    "Opening",
     "Patient",
     "PatientDraft",
     "PatientMatch",
     "PracticeSettings",
+    "Recall",
+    "RecallAttempt",
+    "Resource",
     "Role",
     "StaffMember",
+    "WaitlistEntry",
+    "WorkingHours",
 ]
 
 Role = Literal["receptionist", "manager", "provider", "clinical"]
@@ -68,6 +83,8 @@ class PracticeSettings(_Model):
     time_zone: str = "America/New_York"
     idle_lock_minutes: int = Field(default=5, ge=1, le=60)
     amount_ceiling: Money = Money(DEFAULT_CEILING_CENTS)
+    slot_minutes: Literal[5, 10, 15] = 15
+    no_show_grace_minutes: int = Field(default=15, ge=0, le=240)
 
     @property
     def configured(self) -> bool:
@@ -139,3 +156,210 @@ class PatientDraft(_PatientDetails):
     first_name: str = ""
     last_name: str = ""
     dob: str = ""
+
+
+# -- the appointment book ---------------------------------------------------------------
+
+AppointmentStatus = Literal[
+    "booked",
+    "confirmed",
+    "arrived",
+    "roomed",
+    "with_provider",
+    "checked_out",
+    "no_show",
+    "cancelled",
+]
+APPOINTMENT_STATUSES: tuple[AppointmentStatus, ...] = (
+    "booked",
+    "confirmed",
+    "arrived",
+    "roomed",
+    "with_provider",
+    "checked_out",
+    "no_show",
+    "cancelled",
+)
+CancelReason = Literal["patient_cancelled", "late_cancel", "practice_cancelled", "rescheduled"]
+CANCEL_REASONS: tuple[CancelReason, ...] = (
+    "patient_cancelled",
+    "late_cancel",
+    "practice_cancelled",
+    "rescheduled",
+)
+BlockKind = Literal["lunch", "surgery", "meeting", "vacation", "other"]
+BLOCK_KINDS: tuple[BlockKind, ...] = ("lunch", "surgery", "meeting", "vacation", "other")
+
+
+class Resource(_Model):
+    """A column of the book: a provider or a room."""
+
+    id: int
+    name: str
+    short_name: str
+    kind: Literal["provider", "room"]
+    staff_id: int | None = None
+    sort_order: int = 0
+    active: bool = True
+
+
+class WorkingHours(_Model):
+    """One stretch of a resource's weekly template (weekday 0 = Monday)."""
+
+    id: int
+    resource_id: int
+    weekday: int
+    start_minute: int
+    end_minute: int
+
+
+class HoursException(_Model):
+    """A single day's hours for a resource, replacing the template (None: day off)."""
+
+    id: int
+    resource_id: int
+    day: dt.date
+    start_minute: int | None
+    end_minute: int | None
+    note: str = ""
+
+
+class ClosedDay(_Model):
+    """A day the whole practice is closed."""
+
+    day: dt.date
+    reason: str
+
+
+class Block(_Model):
+    """Time on a resource that cannot be booked (lunch, surgery, meeting, vacation)."""
+
+    id: int
+    resource_id: int
+    kind: BlockKind
+    starts_at: str
+    ends_at: str
+    note: str = ""
+
+
+class AppointmentType(_Model):
+    """What is booked: length, colour, cosmetic or medical, room, double-booking."""
+
+    id: int
+    name: str
+    minutes: int
+    colour: str
+    cosmetic: bool
+    needs_room: bool
+    double_book: bool
+    default_fee_codes: str = ""
+    recall_months: int | None = None
+    recall_kind: str = ""
+    active: bool = True
+    resource_ids: tuple[int, ...] = ()
+
+
+class Appointment(_Model):
+    """An appointment as the book shows it."""
+
+    id: int
+    patient_id: int
+    patient_name: str
+    account_no: str
+    resource_id: int
+    resource_name: str
+    type_id: int
+    type_name: str
+    colour: str
+    starts_at: str
+    ends_at: str
+    status: AppointmentStatus
+    cancel_reason: CancelReason | None = None
+    double_booked: bool = False
+    override_reason: str = ""
+    notes: str = ""
+    rescheduled_from: int | None = None
+    booked_by: int | None = None
+    booked_at: str = ""
+    updated_at: str = ""
+
+    @property
+    def minutes(self) -> int:
+        from frontdesk.data.clock import from_stored
+
+        return int((from_stored(self.ends_at) - from_stored(self.starts_at)).total_seconds() // 60)
+
+
+class AppointmentEvent(_Model):
+    """One change of an appointment's status."""
+
+    id: int
+    appointment_id: int
+    at: str
+    from_status: str | None
+    to_status: str
+    reason: str
+    staff_id: int | None
+    username: str | None = None
+    workstation: str
+
+
+class Opening(_Model):
+    """A free slot that "find next available" offers."""
+
+    resource_id: int
+    resource_name: str
+    starts_at: str
+    ends_at: str
+
+
+class WaitlistEntry(_Model):
+    """A patient waiting for an earlier slot."""
+
+    id: int
+    patient_id: int
+    patient_name: str
+    phone: str = ""
+    type_id: int
+    type_name: str
+    minutes: int
+    resource_id: int | None = None
+    resource_name: str | None = None
+    earliest: dt.date
+    latest: dt.date
+    time_of_day: Literal["any", "morning", "afternoon"] = "any"
+    notes: str = ""
+    status: Literal["waiting", "booked", "removed"] = "waiting"
+    appointment_id: int | None = None
+    created_at: str = ""
+
+
+class RecallAttempt(_Model):
+    """One try at reaching a patient about a recall."""
+
+    id: int
+    recall_id: int
+    at: str
+    method: Literal["phone", "text", "email", "card"]
+    outcome: str
+    staff_id: int | None = None
+
+
+class Recall(_Model):
+    """A patient due back (yearly skin check, post-Mohs check...)."""
+
+    id: int
+    patient_id: int
+    patient_name: str
+    account_no: str = ""
+    phone: str = ""
+    email: str = ""
+    kind: str
+    due_date: dt.date
+    type_id: int | None = None
+    notes: str = ""
+    status: Literal["due", "booked", "closed"] = "due"
+    appointment_id: int | None = None
+    source: Literal["manual", "booking", "checkout"] = "manual"
+    attempts: int = 0
+    last_attempt_at: str | None = None

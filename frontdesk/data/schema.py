@@ -187,6 +187,176 @@ def _patient_lookup(db: Any) -> None:
     )
 
 
+@migration("0003_appointment_book")
+def _appointment_book(db: Any) -> None:
+    # Wall-clock hours are minutes after local midnight; instants are UTC ISO strings;
+    # dates are local ISO dates (YYYY-MM-DD).
+    _run(
+        db,
+        """CREATE TABLE resources (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL COLLATE NOCASE UNIQUE,
+            short_name TEXT NOT NULL,
+            kind TEXT NOT NULL CHECK (kind IN ('provider', 'room')),
+            staff_id INTEGER REFERENCES staff (id),
+            sort_order INTEGER NOT NULL DEFAULT 0,
+            active INTEGER NOT NULL DEFAULT 1 CHECK (active IN (0, 1)),
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        ) STRICT""",
+        """CREATE TABLE resource_hours (
+            id INTEGER PRIMARY KEY,
+            resource_id INTEGER NOT NULL REFERENCES resources (id),
+            weekday INTEGER NOT NULL CHECK (weekday BETWEEN 0 AND 6),
+            start_minute INTEGER NOT NULL CHECK (start_minute BETWEEN 0 AND 1439),
+            end_minute INTEGER NOT NULL CHECK (end_minute BETWEEN 1 AND 1440),
+            CHECK (end_minute > start_minute)
+        ) STRICT""",
+        "CREATE INDEX resource_hours_resource ON resource_hours (resource_id, weekday)",
+        # A day's exception replaces the weekly template for that resource and date; a row
+        # with no start is a day off.
+        """CREATE TABLE hours_exceptions (
+            id INTEGER PRIMARY KEY,
+            resource_id INTEGER NOT NULL REFERENCES resources (id),
+            day TEXT NOT NULL,
+            start_minute INTEGER CHECK (start_minute BETWEEN 0 AND 1439),
+            end_minute INTEGER CHECK (end_minute BETWEEN 1 AND 1440),
+            note TEXT NOT NULL DEFAULT '',
+            CHECK ((start_minute IS NULL AND end_minute IS NULL)
+                OR (start_minute IS NOT NULL AND end_minute > start_minute))
+        ) STRICT""",
+        "CREATE INDEX hours_exceptions_day ON hours_exceptions (day, resource_id)",
+        """CREATE TABLE closed_days (
+            day TEXT PRIMARY KEY,
+            reason TEXT NOT NULL
+        ) STRICT""",
+        """CREATE TABLE blocks (
+            id INTEGER PRIMARY KEY,
+            resource_id INTEGER NOT NULL REFERENCES resources (id),
+            kind TEXT NOT NULL
+                CHECK (kind IN ('lunch', 'surgery', 'meeting', 'vacation', 'other')),
+            starts_at TEXT NOT NULL,
+            ends_at TEXT NOT NULL,
+            note TEXT NOT NULL DEFAULT '',
+            created_by INTEGER REFERENCES staff (id),
+            created_at TEXT NOT NULL,
+            removed_at TEXT,
+            removed_by INTEGER REFERENCES staff (id),
+            CHECK (ends_at > starts_at)
+        ) STRICT""",
+        "CREATE INDEX blocks_resource ON blocks (resource_id, starts_at)",
+        """CREATE TABLE appointment_types (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL COLLATE NOCASE UNIQUE,
+            minutes INTEGER NOT NULL CHECK (minutes BETWEEN 5 AND 480),
+            colour TEXT NOT NULL DEFAULT 'blue',
+            cosmetic INTEGER NOT NULL DEFAULT 0 CHECK (cosmetic IN (0, 1)),
+            needs_room INTEGER NOT NULL DEFAULT 0 CHECK (needs_room IN (0, 1)),
+            double_book INTEGER NOT NULL DEFAULT 0 CHECK (double_book IN (0, 1)),
+            default_fee_codes TEXT NOT NULL DEFAULT '',
+            recall_months INTEGER CHECK (recall_months BETWEEN 1 AND 60),
+            recall_kind TEXT NOT NULL DEFAULT '',
+            active INTEGER NOT NULL DEFAULT 1 CHECK (active IN (0, 1)),
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        ) STRICT""",
+        # Which resources may take a type; none listed means any (of the right kind).
+        """CREATE TABLE appointment_type_resources (
+            type_id INTEGER NOT NULL REFERENCES appointment_types (id),
+            resource_id INTEGER NOT NULL REFERENCES resources (id),
+            PRIMARY KEY (type_id, resource_id)
+        ) STRICT""",
+        """CREATE TABLE appointments (
+            id INTEGER PRIMARY KEY,
+            patient_id INTEGER NOT NULL REFERENCES patients (id),
+            resource_id INTEGER NOT NULL REFERENCES resources (id),
+            type_id INTEGER NOT NULL REFERENCES appointment_types (id),
+            starts_at TEXT NOT NULL,
+            ends_at TEXT NOT NULL,
+            status TEXT NOT NULL DEFAULT 'booked' CHECK (status IN ('booked', 'confirmed',
+                'arrived', 'roomed', 'with_provider', 'checked_out', 'no_show', 'cancelled')),
+            cancel_reason TEXT CHECK (cancel_reason IN ('patient_cancelled', 'late_cancel',
+                'practice_cancelled', 'rescheduled')),
+            double_booked INTEGER NOT NULL DEFAULT 0 CHECK (double_booked IN (0, 1)),
+            override_reason TEXT NOT NULL DEFAULT '',
+            notes TEXT NOT NULL DEFAULT '',
+            rescheduled_from INTEGER REFERENCES appointments (id),
+            booked_by INTEGER REFERENCES staff (id),
+            booked_at TEXT NOT NULL,
+            workstation TEXT NOT NULL DEFAULT '',
+            updated_at TEXT NOT NULL,
+            CHECK (ends_at > starts_at)
+        ) STRICT""",
+        "CREATE INDEX appointments_resource ON appointments (resource_id, starts_at)",
+        "CREATE INDEX appointments_starts ON appointments (starts_at)",
+        "CREATE INDEX appointments_patient ON appointments (patient_id, starts_at)",
+        """CREATE TABLE appointment_events (
+            id INTEGER PRIMARY KEY,
+            appointment_id INTEGER NOT NULL REFERENCES appointments (id),
+            at TEXT NOT NULL,
+            from_status TEXT,
+            to_status TEXT NOT NULL,
+            reason TEXT NOT NULL DEFAULT '',
+            staff_id INTEGER REFERENCES staff (id),
+            workstation TEXT NOT NULL DEFAULT ''
+        ) STRICT""",
+        "CREATE INDEX appointment_events_appointment ON appointment_events (appointment_id, at)",
+        """CREATE TRIGGER appointment_events_append_only_update
+           BEFORE UPDATE ON appointment_events
+           BEGIN SELECT RAISE(ABORT, 'appointment_events is append-only'); END""",
+        """CREATE TRIGGER appointment_events_append_only_delete
+           BEFORE DELETE ON appointment_events
+           BEGIN SELECT RAISE(ABORT, 'appointment_events is append-only'); END""",
+        """CREATE TRIGGER appointments_never_deleted BEFORE DELETE ON appointments
+           BEGIN SELECT RAISE(ABORT, 'appointments are cancelled, never deleted'); END""",
+        """CREATE TABLE waitlist (
+            id INTEGER PRIMARY KEY,
+            patient_id INTEGER NOT NULL REFERENCES patients (id),
+            type_id INTEGER NOT NULL REFERENCES appointment_types (id),
+            resource_id INTEGER REFERENCES resources (id),
+            earliest TEXT NOT NULL,
+            latest TEXT NOT NULL,
+            time_of_day TEXT NOT NULL DEFAULT 'any'
+                CHECK (time_of_day IN ('any', 'morning', 'afternoon')),
+            notes TEXT NOT NULL DEFAULT '',
+            status TEXT NOT NULL DEFAULT 'waiting'
+                CHECK (status IN ('waiting', 'booked', 'removed')),
+            appointment_id INTEGER REFERENCES appointments (id),
+            created_by INTEGER REFERENCES staff (id),
+            created_at TEXT NOT NULL,
+            closed_at TEXT,
+            CHECK (latest >= earliest)
+        ) STRICT""",
+        "CREATE INDEX waitlist_waiting ON waitlist (status, earliest)",
+        """CREATE TABLE recalls (
+            id INTEGER PRIMARY KEY,
+            patient_id INTEGER NOT NULL REFERENCES patients (id),
+            kind TEXT NOT NULL,
+            due_date TEXT NOT NULL,
+            type_id INTEGER REFERENCES appointment_types (id),
+            notes TEXT NOT NULL DEFAULT '',
+            status TEXT NOT NULL DEFAULT 'due' CHECK (status IN ('due', 'booked', 'closed')),
+            appointment_id INTEGER REFERENCES appointments (id),
+            source TEXT NOT NULL DEFAULT 'manual'
+                CHECK (source IN ('manual', 'booking', 'checkout')),
+            created_by INTEGER REFERENCES staff (id),
+            created_at TEXT NOT NULL,
+            closed_at TEXT
+        ) STRICT""",
+        "CREATE INDEX recalls_due ON recalls (status, due_date)",
+        "CREATE INDEX recalls_patient ON recalls (patient_id, due_date)",
+        """CREATE TABLE recall_attempts (
+            id INTEGER PRIMARY KEY,
+            recall_id INTEGER NOT NULL REFERENCES recalls (id),
+            at TEXT NOT NULL,
+            method TEXT NOT NULL CHECK (method IN ('phone', 'text', 'email', 'card')),
+            outcome TEXT NOT NULL DEFAULT '',
+            staff_id INTEGER REFERENCES staff (id)
+        ) STRICT""",
+        "CREATE INDEX recall_attempts_recall ON recall_attempts (recall_id, at)",
+    )
+
+
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

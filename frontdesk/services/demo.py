@@ -18,6 +18,7 @@ from frontdesk.data.models import PracticeSettings
 from frontdesk.services import audit, practice
 from frontdesk.services.auth import hash_secret
 from frontdesk.services.context import Desk
+from frontdesk.services.demo_book import BOOK_STEPS
 
 __all__ = ["DEMO_LOGINS", "STEPS", "DemoLogin", "Scale", "build_demo", "demo_logins_text"]
 
@@ -330,6 +331,7 @@ STEPS: list[Callable[[Desk, DemoPlan, random.Random], None]] = [
     _practice,
     _staff,
     _patients,
+    *BOOK_STEPS,
 ]
 
 

@@ -1,0 +1,517 @@
+"""Appointments: booking by the book's rules, reschedule, cancel and status changes.
+
+Every check that depends on what others booked runs inside the booking's own
+`BEGIN IMMEDIATE` transaction, so two sessions booking one slot at the same moment end
+with exactly one appointment and the other is told the slot was just taken. Nothing is
+deleted: each status change is a row in `appointment_events`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from frontdesk.data.clock import (
+    clock_text,
+    from_stored,
+    local_wall_time,
+    to_stored,
+)
+from frontdesk.data.db import write
+from frontdesk.data.models import (
+    CANCEL_REASONS,
+    Appointment,
+    AppointmentType,
+    Resource,
+)
+from frontdesk.errors import BadTime, Conflict, Invalid, NotFound
+from frontdesk.services import audit, schedule
+from frontdesk.services.book import (
+    HOLDS_TIME,
+    STATUS_WORDS,
+    get_appointment,
+    when_text,
+)
+from frontdesk.services.fields import one_line
+
+if TYPE_CHECKING:
+    from frontdesk.data.clock import Which
+    from frontdesk.data.models import Actor
+    from frontdesk.services.context import Desk
+
+__all__ = [
+    "ACTIVE_STATUSES",
+    "Booking",
+    "DoubleBookOffer",
+    "NeedsOverride",
+    "Override",
+    "SamePatientElsewhere",
+    "SlotTaken",
+    "book",
+    "cancel",
+    "reschedule",
+    "set_status",
+]
+
+BOOKING_ROLES = ("receptionist", "manager")
+#: Statuses that hold their time on the book (cancelled and no-show free it).
+ACTIVE_STATUSES = ("booked", "confirmed", "arrived", "roomed", "with_provider", "checked_out")
+#: Which status may follow which; everything else is refused.
+_NEXT: dict[str, tuple[str, ...]] = {
+    "booked": ("confirmed", "arrived", "no_show", "cancelled"),
+    "confirmed": ("booked", "arrived", "no_show", "cancelled"),
+    "arrived": ("roomed", "with_provider", "checked_out", "booked"),
+    "roomed": ("with_provider", "checked_out"),
+    "with_provider": ("checked_out",),
+    "checked_out": (),
+    "no_show": ("arrived", "booked"),
+    "cancelled": (),
+}
+REASON_WORDS = {
+    "patient_cancelled": "patient cancelled",
+    "late_cancel": "late cancel",
+    "practice_cancelled": "practice cancelled",
+    "rescheduled": "rescheduled",
+}
+
+
+class NeedsOverride(Conflict):
+    """Outside the resource's hours or in the past: only a manager's override books it."""
+
+
+class DoubleBookOffer(Conflict):
+    """The slot is taken but its types allow a double-book, if the person confirms."""
+
+
+class SlotTaken(Conflict):
+    """The slot is taken (or blocked) and cannot be double-booked."""
+
+
+class SamePatientElsewhere(Conflict):
+    """The patient is already booked at an overlapping time elsewhere; confirm to go on."""
+
+
+@dataclass(frozen=True)
+class Booking:
+    """What the booking form asks for. `start_minute` is wall-clock minutes after local
+    midnight on `day`; `which` picks the earlier or later of a time that happens twice."""
+
+    patient_id: int
+    resource_id: int
+    type_id: int
+    day: dt.date
+    start_minute: int
+    minutes: int | None = None
+    notes: str = ""
+    which: Which | None = None
+
+
+@dataclass(frozen=True)
+class Override:
+    """A manager's say-so for booking outside hours or in the past."""
+
+    reason: str
+    approver: Actor | None = None
+
+
+# -- booking -----------------------------------------------------------------------------
+
+
+def _check_override(desk: Desk, override: Override | None, problem: str) -> str:
+    """The override's reason if a manager gave it; NeedsOverride naming `problem`."""
+    approver = override.approver if override else None
+    by_manager = desk.shell or (desk.actor is not None and desk.actor.is_manager)
+    if approver is not None and approver.is_manager:
+        by_manager = True
+    if override is None or not by_manager:
+        raise NeedsOverride(f"{problem} A manager can override this with a reason.")
+    reason = one_line(override.reason, "reason for the override", max_length=80, required=True)
+    who = approver.username if approver is not None else (desk.actor.username if desk.actor else "")
+    return f"{reason} (by {who})" if who else reason
+
+
+def _check_hours(desk: Desk, resource: Resource, day: dt.date, start: int, end: int) -> str | None:
+    """A sentence saying why [start, end) is outside the resource's hours, or None."""
+    stretches = schedule.day_hours(desk.db, day).get(resource.id, [])
+    if any(s <= start and end <= e for s, e in stretches):
+        return None
+    if not stretches:
+        return f"{resource.name} does not work on {day:%a %m/%d/%Y}."
+    return (
+        f"{clock_text(start)}-{clock_text(end)} is outside {resource.name}'s hours on "
+        f"{day:%a %m/%d} ({schedule.hours_text(stretches)})."
+    )
+
+
+def _overlapping(
+    desk: Desk, column: str, value: int, start: str, end: str, ignore: int | None
+) -> list[tuple]:
+    return desk.db.execute(
+        "SELECT a.id, p.last_name || ', ' || p.first_name, t.double_book, r.short_name,"
+        " a.starts_at FROM appointments a JOIN patients p ON p.id = a.patient_id"
+        " JOIN appointment_types t ON t.id = a.type_id JOIN resources r ON r.id = a.resource_id"
+        f" WHERE a.{column} = ? AND a.starts_at < ? AND a.ends_at > ? AND a.{HOLDS_TIME}"
+        " AND a.id IS NOT ? ORDER BY a.starts_at",
+        (value, end, start, ignore),
+    ).fetchall()
+
+
+def _check_slot(
+    desk: Desk,
+    resource: Resource,
+    kind: AppointmentType,
+    patient_id: int,
+    start: str,
+    end: str,
+    *,
+    double_book: bool,
+    same_patient_ok: bool,
+    ignore: int | None,
+) -> bool:
+    """Refuse a slot that is blocked or taken; returns whether it is a double-book."""
+    tz = desk.clock.tz
+    for block in schedule.list_blocks(desk.db, start, end, (resource.id,)):
+        raise SlotTaken(
+            f"{resource.name} is blocked ({block.kind}"
+            + (f": {block.note}" if block.note else "")
+            + f") at {when_text(block.starts_at, tz)}."
+        )
+    taken = _overlapping(desk, "resource_id", resource.id, start, end, ignore)
+    if taken:
+        first = taken[0]
+        where = f"{when_text(first[4], tz)}, {resource.name} ({first[1]})"
+        if not kind.double_book or not all(row[2] for row in taken):
+            raise SlotTaken(f"That slot was just taken: {where}.")
+        if not double_book:
+            raise DoubleBookOffer(f"Double-book {where}?")
+    if not same_patient_ok:
+        elsewhere = _overlapping(desk, "patient_id", patient_id, start, end, ignore)
+        if elsewhere:
+            first = elsewhere[0]
+            raise SamePatientElsewhere(
+                f"{first[1]} is already booked at {when_text(first[4], tz)} with {first[3]}. "
+                "Book anyway?"
+            )
+    return bool(taken)
+
+
+def _resolve_slot(
+    desk: Desk, booking: Booking
+) -> tuple[Resource, AppointmentType, str, str, int, int]:
+    """Check what does not depend on other bookings; the slot's instants and wall times."""
+    resource = schedule.get_resource(desk, booking.resource_id)
+    if not resource.active:
+        raise Conflict(f"{resource.name} is no longer on the book.")
+    kind = schedule.get_type(desk, booking.type_id)
+    if not kind.active:
+        raise Conflict(f"{kind.name} is no longer offered.")
+    if kind.needs_room and resource.kind != "room":
+        raise Invalid(f"{kind.name} needs a room; book it in a room's column.")
+    if kind.resource_ids and resource.id not in kind.resource_ids:
+        raise Invalid(f"{resource.name} does not take {kind.name}.")
+    minutes = kind.minutes if booking.minutes is None else booking.minutes
+    if minutes <= 0:
+        raise BadTime("An appointment must end after it starts.")
+    if minutes > 480 or minutes % 5:
+        raise Invalid("A length is 5 to 480 minutes, in steps of 5.")
+    start_minute, end_minute = booking.start_minute, booking.start_minute + minutes
+    if not 0 <= start_minute < 1440:
+        raise BadTime("That is not a time of day.")
+    if end_minute > 1440:
+        raise BadTime("An appointment must end on the day it starts.")
+    tz = desk.clock.tz
+    starts = local_wall_time(
+        booking.day, dt.time(start_minute // 60, start_minute % 60), tz, which=booking.which
+    )
+    ends = starts.shift(minutes=minutes)
+    return resource, kind, to_stored(starts), to_stored(ends), start_minute, end_minute
+
+
+def book(
+    desk: Desk,
+    booking: Booking,
+    *,
+    double_book: bool = False,
+    same_patient_ok: bool = False,
+    override: Override | None = None,
+    rescheduled_from: int | None = None,
+    waitlist_id: int | None = None,
+    recall_id: int | None = None,
+) -> Appointment:
+    """Book an appointment by the book's rules, in one transaction.
+
+    Refused (nothing saved): an unknown patient, an inactive resource or type, a closed
+    day, a DST-gap time, a blocked or taken slot (SlotTaken). Asked back: a slot whose
+    types allow a double-book (DoubleBookOffer, unless `double_book`), the patient booked
+    elsewhere at that time (SamePatientElsewhere, unless `same_patient_ok`), outside hours
+    or in the past (NeedsOverride, unless a manager's `override`). Closes the waitlist
+    entry or recall it was booked from, and the patient's due recall for this type.
+    """
+    actor = desk.require_role(BOOKING_ROLES, "book appointments")
+    notes = one_line(booking.notes, "notes", max_length=200)
+    resource, kind, start, end, start_minute, end_minute = _resolve_slot(desk, booking)
+    now = desk.clock.stamp()
+    with write(desk.db):
+        patient = desk.db.execute(
+            "SELECT active FROM patients WHERE id = ?", (booking.patient_id,)
+        ).fetchone()
+        if patient is None:
+            raise NotFound("That patient is not in the practice's records.")
+        if not patient[0]:
+            raise Conflict("That patient's record is inactive; reactivate it to book.")
+        closed = schedule.closed_day(desk.db, booking.day)
+        if closed is not None:
+            raise Conflict(f"The practice is closed on {booking.day:%a %m/%d/%Y} ({closed}).")
+        doubled = _check_slot(
+            desk,
+            resource,
+            kind,
+            booking.patient_id,
+            start,
+            end,
+            double_book=double_book,
+            same_patient_ok=same_patient_ok,
+            ignore=rescheduled_from,
+        )
+        overrides: list[str] = []
+        problems = []
+        if start < now:
+            problems.append(f"{when_text(start, desk.clock.tz)} is in the past.")
+        outside = _check_hours(desk, resource, booking.day, start_minute, end_minute)
+        if outside:
+            problems.append(outside)
+        if problems:
+            overrides.append(_check_override(desk, override, " ".join(problems)))
+        appointment_id = desk.db.execute(
+            "INSERT INTO appointments (patient_id, resource_id, type_id, starts_at, ends_at,"
+            " double_booked, override_reason, notes, rescheduled_from, booked_by, booked_at,"
+            " workstation, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                booking.patient_id,
+                resource.id,
+                kind.id,
+                start,
+                end,
+                int(doubled),
+                "; ".join(overrides),
+                notes,
+                rescheduled_from,
+                actor.staff_id if actor else None,
+                now,
+                desk.workstation,
+                now,
+            ),
+        ).lastrowid
+        _event(desk, appointment_id, None, "booked", "; ".join(overrides))
+        audit.record(
+            desk,
+            "appointment booked",
+            "appointments",
+            appointment_id,
+            f"resource {resource.id}, type {kind.id}" + (", double-booked" if doubled else ""),
+        )
+        _close_sources(desk, appointment_id, booking, kind, waitlist_id, recall_id)
+    return get_appointment(desk, appointment_id)
+
+
+def _close_sources(
+    desk: Desk,
+    appointment_id: int,
+    booking: Booking,
+    kind: AppointmentType,
+    waitlist_id: int | None,
+    recall_id: int | None,
+) -> None:
+    now = desk.clock.stamp()
+    if waitlist_id is not None:
+        if not desk.db.execute(
+            "UPDATE waitlist SET status = 'booked', appointment_id = ?, closed_at = ?"
+            " WHERE id = ? AND patient_id = ? AND status = 'waiting'",
+            (appointment_id, now, waitlist_id, booking.patient_id),
+        ).rowcount:
+            raise Conflict("That waitlist entry was already booked or removed.")
+        audit.record(desk, "waitlist booked", "waitlist", waitlist_id)
+    recalls = []
+    if recall_id is not None:
+        recalls.append(recall_id)
+    recalls += [
+        row[0]
+        for row in desk.db.execute(
+            "SELECT id FROM recalls WHERE patient_id = ? AND status = 'due' AND type_id = ?"
+            " AND id IS NOT ?",
+            (booking.patient_id, kind.id, recall_id),
+        )
+    ]
+    for number in recalls:
+        if not desk.db.execute(
+            "UPDATE recalls SET status = 'booked', appointment_id = ?, closed_at = ?"
+            " WHERE id = ? AND patient_id = ? AND status = 'due'",
+            (appointment_id, now, number, booking.patient_id),
+        ).rowcount:
+            raise Conflict("That recall was already booked or closed.")
+        audit.record(desk, "recall booked", "recalls", number)
+
+
+def _event(
+    desk: Desk, appointment_id: int, from_status: str | None, to_status: str, reason: str = ""
+) -> None:
+    desk.db.execute(
+        "INSERT INTO appointment_events (appointment_id, at, from_status, to_status, reason,"
+        " staff_id, workstation) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (
+            appointment_id,
+            desk.clock.stamp(),
+            from_status,
+            to_status,
+            reason,
+            desk.actor.staff_id if desk.actor else None,
+            desk.workstation,
+        ),
+    )
+
+
+# -- changes -----------------------------------------------------------------------------
+
+
+def _current(desk: Desk, appointment_id: int) -> tuple[str, str, str]:
+    row = desk.db.execute(
+        "SELECT status, starts_at, ends_at FROM appointments WHERE id = ?", (appointment_id,)
+    ).fetchone()
+    if row is None:
+        raise NotFound("That appointment is not on the book.")
+    return row
+
+
+def _change_status(
+    desk: Desk,
+    appointment_id: int,
+    to_status: str,
+    reason: str = "",
+    cancel_reason: str | None = None,
+) -> str:
+    """Move an appointment to `to_status` inside the caller's transaction; returns the old
+    status. Conflict if the move is not allowed from where it is now."""
+    status, starts_at, _ = _current(desk, appointment_id)
+    if to_status not in _NEXT[status]:
+        raise Conflict(
+            f"This appointment is {STATUS_WORDS[status]}; it cannot be marked "
+            f"{STATUS_WORDS.get(to_status, to_status)}."
+        )
+    future = starts_at > desk.clock.stamp()
+    later_day = from_stored(starts_at).to(desk.clock.tz).date() > desk.clock.business_date()
+    if (to_status == "no_show" and future) or (to_status == "arrived" and later_day):
+        raise Conflict(
+            f"This appointment has not started yet ({when_text(starts_at, desk.clock.tz)})."
+        )
+    desk.db.execute(
+        "UPDATE appointments SET status = ?, cancel_reason = ?, updated_at = ? WHERE id = ?",
+        (to_status, cancel_reason, desk.clock.stamp(), appointment_id),
+    )
+    _event(desk, appointment_id, status, to_status, reason)
+    audit.record(
+        desk,
+        f"appointment {STATUS_WORDS[to_status]}",
+        "appointments",
+        appointment_id,
+        reason[:80],
+    )
+    return status
+
+
+def set_status(desk: Desk, appointment_id: int, to_status: str, reason: str = "") -> Appointment:
+    """Confirm, mark arrived (also "arrived late"), roomed, with provider, checked out or
+    no-show, by the status model; Conflict for a move it does not allow (e.g. a no-show
+    before the appointment starts). Check-out creates the type's recall, if it has one."""
+    desk.require_role((*BOOKING_ROLES, "clinical", "provider"), "change an appointment")
+    if to_status == "cancelled":
+        raise Invalid("Cancel with a reason.")
+    if to_status not in STATUS_WORDS:
+        raise Invalid("That is not an appointment status.")
+    reason = one_line(reason, "reason", max_length=80)
+    with write(desk.db):
+        _change_status(desk, appointment_id, to_status, reason)
+        if to_status == "checked_out":
+            _recall_after_visit(desk, appointment_id)
+    return get_appointment(desk, appointment_id)
+
+
+def _recall_after_visit(desk: Desk, appointment_id: int) -> None:
+    row = desk.db.execute(
+        "SELECT a.patient_id, a.starts_at, t.recall_months, t.recall_kind, t.id"
+        " FROM appointments a JOIN appointment_types t ON t.id = a.type_id WHERE a.id = ?",
+        (appointment_id,),
+    ).fetchone()
+    patient_id, starts_at, months, kind, type_id = row
+    if not months:
+        return
+    visit = from_stored(starts_at).to(desk.clock.tz)
+    due = visit.shift(months=months).date()
+    recall_id = desk.db.execute(
+        "INSERT INTO recalls (patient_id, kind, due_date, type_id, source, created_by,"
+        " created_at) VALUES (?, ?, ?, ?, 'checkout', ?, ?)",
+        (
+            patient_id,
+            kind,
+            due.isoformat(),
+            type_id,
+            desk.actor.staff_id if desk.actor else None,
+            desk.clock.stamp(),
+        ),
+    ).lastrowid
+    audit.record(desk, "recall added", "recalls", recall_id, f"after appointment {appointment_id}")
+
+
+def cancel(desk: Desk, appointment_id: int, reason: str, note: str = "") -> Appointment:
+    """Cancel with a reason (patient cancelled, late cancel, practice cancelled); the
+    appointment and its history stay. Conflict once the patient has arrived."""
+    desk.require_role(BOOKING_ROLES, "cancel appointments")
+    if reason not in CANCEL_REASONS or reason == "rescheduled":
+        raise Invalid("Choose why: patient cancelled, late cancel or practice cancelled.")
+    note = one_line(note, "note", max_length=80)
+    words = REASON_WORDS[reason] + (f": {note}" if note else "")
+    with write(desk.db):
+        _change_status(desk, appointment_id, "cancelled", words, cancel_reason=reason)
+    return get_appointment(desk, appointment_id)
+
+
+def reschedule(
+    desk: Desk,
+    appointment_id: int,
+    booking: Booking,
+    *,
+    note: str = "",
+    double_book: bool = False,
+    same_patient_ok: bool = False,
+    override: Override | None = None,
+) -> Appointment:
+    """Move an appointment: the old one is cancelled as "rescheduled" and a new one is
+    booked by the same rules, in one transaction. Returns the new appointment."""
+    desk.require_role(BOOKING_ROLES, "reschedule appointments")
+    note = one_line(note, "note", max_length=80)
+    with write(desk.db):
+        old = get_appointment(desk, appointment_id)
+        if old.status not in ("booked", "confirmed", "no_show"):
+            raise Conflict(
+                f"This appointment is {STATUS_WORDS[old.status]}; only a booked or confirmed "
+                "one can be moved."
+            )
+        if booking.patient_id != old.patient_id:
+            raise Invalid("A rescheduled appointment keeps its patient.")
+        if old.status != "no_show":
+            _change_status(
+                desk,
+                appointment_id,
+                "cancelled",
+                "rescheduled" + (f": {note}" if note else ""),
+                cancel_reason="rescheduled",
+            )
+        new = book(
+            desk,
+            booking,
+            double_book=double_book,
+            same_patient_ok=same_patient_ok,
+            override=override,
+            rescheduled_from=appointment_id,
+        )
+    return new
