@@ -53,9 +53,7 @@ def startup() -> Result:
 
 @benchmark("memory", budget=1.6)
 def memory() -> Result:
-    """RSS of a session signed in at Today, settled, vs the bare app; median of 3.
-
-    DESIGN measures it with the appointment book open: that screen joins the steps here
-    when it exists."""
+    """RSS of a session signed in with the appointment book open (today, small demo),
+    settled, vs the bare app; median of 3."""
     measured, baseline = interleaved(rss_signed_in, frontdesk_target(), runs=3, warmup=0)
     return Result(measured, "MB", baseline)

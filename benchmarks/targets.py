@@ -16,6 +16,8 @@ LOGIN_MARKER = "Username"
 BARE_MARKER = "Ready"
 # Sign in as the demo manager; Today shows "Signed in: ...".
 SIGN_IN_STEPS = ((b"dokafor\r", "Password"), (b"frontdesk\r", "Signed"))
+# ... and open the appointment book (F2): the title counts the day's appointments.
+BOOK_STEPS = (*SIGN_IN_STEPS, (b"\x1bOQ", "appointments"))
 BARE_CMD = [sys.executable, str(Path(__file__).with_name("bare_app.py"))]
 
 
@@ -82,4 +84,4 @@ def frontdesk_target(scale: str = "small") -> Target:
     """frontdesk up to its login screen (or the bare app, see use_bare_target)."""
     if use_bare_target():
         return BARE
-    return Target("frontdesk", frontdesk_cmd(demo_db(scale)), LOGIN_MARKER, SIGN_IN_STEPS)
+    return Target("frontdesk", frontdesk_cmd(demo_db(scale)), LOGIN_MARKER, BOOK_STEPS)

@@ -6,6 +6,7 @@ between screens, nothing else.
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 from collections.abc import Callable, Iterable
 from functools import partial
@@ -221,7 +222,8 @@ class FrontDeskApp(App[None]):
             return False
         if action == "open_place":
             # Hidden from the footer when the role may not open it.
-            return self.actor.role in registry.place(str(parameters[0])).roles
+            known = {item.name: item for item in registry.PLACES}.get(str(parameters[0]))
+            return known is not None and self.actor.role in known.roles
         return True
 
     # -- idle lock -----------------------------------------------------------------------------
@@ -267,6 +269,69 @@ class FrontDeskApp(App[None]):
         if item.parent:
             await self.push_screen(registry.make(registry.place(item.parent)))
         await self.push_screen(registry.make(item))
+
+    def start_booking(
+        self,
+        *,
+        patient_id: int | None = None,
+        patient_name: str = "",
+        type_id: int | None = None,
+        resource_id: int | None = None,
+        waitlist_id: int | None = None,
+        recall_id: int | None = None,
+        part: str = "any",
+        since: dt.date | None = None,
+    ) -> None:
+        """Find next available for a type (on a column, at a time of day, from a date, when
+        given), then book the chosen opening for a patient, a waitlist entry or a recall;
+        the book then shows the booking."""
+        from frontdesk.screens.book_dialogs import FindOpenings, opening_day_minute
+        from frontdesk.screens.booking import BookingDialog, Prefill
+
+        if patient_id is not None and not patient_name:
+            from frontdesk.services import patients
+
+            try:
+                patient_name = patients.get_patient(self.desk, patient_id).display_name
+            except FrontDeskError as error:
+                self.show_error(error)
+                return
+
+        def booked(appointment) -> None:
+            if appointment is None:
+                return
+            from frontdesk.screens.book import BookScreen
+
+            books = [s for s in self.screen_stack if isinstance(s, BookScreen)]
+            if books:
+                books[-1].booked(appointment)
+            else:
+                self.notify(f"Booked {appointment.patient_name}.", timeout=4, markup=False)
+
+        def chosen(opening) -> None:
+            if opening is None:
+                return
+            day, minute = opening_day_minute(opening, self.clock.tz)
+            self.push_screen(
+                BookingDialog(
+                    Prefill(
+                        patient_id=patient_id,
+                        patient_name=patient_name,
+                        type_id=opening.type_id,
+                        resource_id=opening.resource_id,
+                        day=day,
+                        minute=minute,
+                        waitlist_id=waitlist_id,
+                        recall_id=recall_id,
+                    )
+                ),
+                booked,
+            )
+
+        self.push_screen(
+            FindOpenings(type_id=type_id, resource_id=resource_id, part=part, since=since),
+            chosen,
+        )
 
     def action_open_place(self, name: str) -> None:
         self.open_place(name)

@@ -1,5 +1,5 @@
 """The `frontdesk` command: open the console, make a demo practice, and the shell tools a
-manager needs on the server (migrate, check, user, audit)."""
+manager needs on the server (migrate, check, user, audit, recall cards)."""
 
 from __future__ import annotations
 
@@ -211,6 +211,21 @@ def cmd_audit(args: argparse.Namespace) -> int:
     return 1
 
 
+def cmd_recalls(args: argparse.Namespace) -> int:
+    from frontdesk.services import recalls
+
+    month = recalls.parse_month(args.month)
+    db = _open(args, create=False)
+    desk = _shell_desk(db)
+    if args.out is None:
+        rows = recalls.export_recalls_csv(desk, month, sys.stdout)
+        print(f"{rows} recall card(s) due in {month:%B %Y}.", file=sys.stderr)
+        return 0
+    path, rows = recalls.export_recalls_file(desk, month, Path(args.out).expanduser())
+    print(f"{rows} recall card(s) due in {month:%B %Y} written to {path}.")
+    return 0
+
+
 # -- parsing ----------------------------------------------------------------------------
 
 
@@ -274,6 +289,17 @@ def _parser() -> argparse.ArgumentParser:
     audit.set_defaults(func=cmd_audit)
     audit_sub = audit.add_subparsers(dest="audit_command", metavar="ACTION", required=True)
     audit_sub.add_parser("verify", parents=[common], help="verify the hash chain")
+
+    recall = sub.add_parser("recalls", parents=[common], help="recall tools")
+    recall.set_defaults(func=cmd_recalls)
+    recall_sub = recall.add_subparsers(dest="recalls_command", metavar="ACTION", required=True)
+    export = recall_sub.add_parser(
+        "export", parents=[common], help="the month's recall cards as CSV (for a mail merge)"
+    )
+    export.add_argument("--month", required=True, metavar="YYYY-MM", help="e.g. 2026-12")
+    export.add_argument(
+        "--out", metavar="FILE", help="write to FILE (owner-only, UTF-8 with BOM); default stdout"
+    )
     return parser
 
 

@@ -307,6 +307,7 @@ class AppointmentEvent(_Model):
 class Opening(_Model):
     """A free slot that "find next available" offers."""
 
+    type_id: int
     resource_id: int
     resource_name: str
     starts_at: str
@@ -332,6 +333,7 @@ class WaitlistEntry(_Model):
     status: Literal["waiting", "booked", "removed"] = "waiting"
     appointment_id: int | None = None
     created_at: str = ""
+    closed_at: str | None = None
 
 
 class RecallAttempt(_Model):
@@ -343,6 +345,7 @@ class RecallAttempt(_Model):
     method: Literal["phone", "text", "email", "card"]
     outcome: str
     staff_id: int | None = None
+    username: str = ""
 
 
 class Recall(_Model):
@@ -363,3 +366,7 @@ class Recall(_Model):
     source: Literal["manual", "booking", "checkout"] = "manual"
     attempts: int = 0
     last_attempt_at: str | None = None
+    last_attempt_method: str | None = None
+    last_attempt_outcome: str = ""
+    created_at: str = ""
+    closed_at: str | None = None

@@ -244,7 +244,8 @@ def _appointment_book(db: Any) -> None:
             removed_by INTEGER REFERENCES staff (id),
             CHECK (ends_at > starts_at)
         ) STRICT""",
-        "CREATE INDEX blocks_resource ON blocks (resource_id, starts_at)",
+        "CREATE INDEX blocks_resource ON blocks (resource_id, ends_at)",
+        "CREATE INDEX blocks_ends ON blocks (ends_at)",
         """CREATE TABLE appointment_types (
             id INTEGER PRIMARY KEY,
             name TEXT NOT NULL COLLATE NOCASE UNIQUE,

@@ -9,14 +9,16 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Footer, Input, Select, Static
 
-from frontdesk.data.models import Patient, PatientDraft
+from frontdesk.data.clock import clock_text, from_stored
+from frontdesk.data.models import Appointment, Patient, PatientDraft
 from frontdesk.errors import FrontDeskError
 from frontdesk.services import patients
+from frontdesk.services.book import PatientBookSummary, patient_book_summary
 from frontdesk.widgets.dialogs import ConfirmDialog
 from frontdesk.widgets.form import Choice, ErrorLine, Field, FormRow
 from frontdesk.widgets.patient_picker import PatientPicker
 
-__all__ = ["PatientForm", "PatientsScreen", "summary_text"]
+__all__ = ["PatientForm", "PatientsScreen", "book_text", "summary_text"]
 
 # (field, label, input options) in the order the form shows them.
 _TEXT_FIELDS = (
@@ -44,8 +46,37 @@ _CONTACTS = (
 _SEXES = (("Not given", ""), ("Female", "F"), ("Male", "M"), ("X", "X"))
 
 
-def summary_text(patient: Patient, today) -> str:
-    """The patient summary panel: who, how to reach them, alerts and notes."""
+def _visit_text(visit: Appointment | None, tz: str) -> str:
+    if visit is None:
+        return "none"
+    local = from_stored(visit.starts_at).to(tz)
+    return (
+        f"{local.format('ddd MM/DD/YYYY')} {clock_text(local.hour * 60 + local.minute)}, "
+        f"{visit.type_name} with {visit.resource_name}"
+    )
+
+
+def book_text(book: PatientBookSummary, tz: str) -> str:
+    """The book's part of the summary: next and last visit, no-shows, recall due."""
+    recall = (
+        f"recall due {book.recall_due:%m/%d/%Y} ({book.recall_kind})"
+        if book.recall_due
+        else "no recall due"
+    )
+    return "\n".join(
+        (
+            f"Next visit: {_visit_text(book.next_appointment, tz)}",
+            f"Last visit: {_visit_text(book.last_appointment, tz)}",
+            f"No-shows: {book.no_shows}   {recall}",
+        )
+    )
+
+
+def summary_text(
+    patient: Patient, today, book: PatientBookSummary | None = None, tz: str = ""
+) -> str:
+    """The patient summary panel: who, how to reach them, alerts and notes, and (given
+    `book`, shown in time zone `tz`) their next and last visits, no-shows and recall."""
     age = (
         today.year
         - patient.dob.year
@@ -75,6 +106,8 @@ def summary_text(patient: Patient, today) -> str:
         lines.append(f"ALERT: {patient.alerts}")
     if patient.notes:
         lines.append(f"Notes: {patient.notes}")
+    if book is not None:
+        lines.append(book_text(book, tz))
     return "\n".join(lines)
 
 
@@ -226,10 +259,12 @@ class PatientsScreen(Screen[None]):
             return
         try:
             self._current = patients.get_patient(self.app.desk, event.match.id)
+            visits = patient_book_summary(self.app.desk, event.match.id)
         except FrontDeskError as error:
             self.app.show_error(error)
             return
-        summary.update(summary_text(self._current, self.app.clock.business_date()))
+        clock = self.app.clock
+        summary.update(summary_text(self._current, clock.business_date(), visits, clock.tz))
 
     @on(PatientPicker.Picked)
     def _picked(self) -> None:

@@ -30,6 +30,38 @@ class Place:
 
 PLACES: tuple[Place, ...] = (
     Place(
+        "book",
+        "Appointment book",
+        "The day by provider and room: book, move, cancel, find next available",
+        ("receptionist", "manager", "provider", "clinical"),
+        "frontdesk.screens.book:BookScreen",
+        key="f2",
+    ),
+    Place(
+        "no_shows",
+        "No-show list",
+        "Past appointments nobody marked: no-show, late cancel, arrived late",
+        ("receptionist", "manager"),
+        "frontdesk.screens.no_shows:NoShowsScreen",
+        parent="book",
+    ),
+    Place(
+        "waitlist",
+        "Waitlist",
+        "Patients who want an earlier slot: add, remove, book",
+        ("receptionist", "manager", "provider", "clinical"),
+        "frontdesk.screens.waitlist:WaitlistScreen",
+        parent="book",
+    ),
+    Place(
+        "recalls",
+        "Recalls",
+        "Patients due back by month: contact attempts, close, book, recall cards",
+        ("receptionist", "manager", "provider", "clinical"),
+        "frontdesk.screens.recalls:RecallsScreen",
+        parent="book",
+    ),
+    Place(
         "patients",
         "Patients",
         "Find, register and edit patients",
@@ -67,6 +99,14 @@ PLACES: tuple[Place, ...] = (
         "Who changed what, when and where; verify the chain",
         ("manager",),
         "frontdesk.screens.audit:AuditScreen",
+        parent="manager",
+    ),
+    Place(
+        "book_setup",
+        "Book setup",
+        "Providers, rooms, hours, closed days, blocks, appointment types",
+        ("manager",),
+        "frontdesk.screens.book_setup:BookSetupScreen",
         parent="manager",
     ),
 )

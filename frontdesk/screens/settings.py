@@ -1,4 +1,5 @@
-"""Practice settings (manager): name, address, phone, time zone, idle lock, largest amount."""
+"""Practice settings (manager): name, address, phone, time zone, idle lock, the book's slot,
+the no-show grace, largest amount."""
 
 from __future__ import annotations
 
@@ -7,11 +8,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Footer, Input, Select, Static
 
 from frontdesk.errors import FrontDeskError
 from frontdesk.services import practice
-from frontdesk.widgets.form import ErrorLine, Field, FormRow, MoneyInput
+from frontdesk.widgets.form import Choice, ErrorLine, Field, FormRow, MoneyInput
 
 __all__ = ["SettingsScreen"]
 
@@ -39,11 +40,32 @@ class SettingsScreen(Screen[None]):
             yield FormRow("Time zone", Field(settings.time_zone, id="set-tz", max_length=64))
             yield FormRow("Idle lock (min)", Field(str(settings.idle_lock_minutes), id="set-idle"))
             yield FormRow(
+                "Book slot",
+                Choice(
+                    ((f"{minutes} minutes", minutes) for minutes in practice.SLOT_CHOICES),
+                    allow_blank=False,
+                    value=settings.slot_minutes,
+                    id="set-slot",
+                ),
+            )
+            yield FormRow(
+                "No-show grace",
+                Field(
+                    str(settings.no_show_grace_minutes),
+                    placeholder="minutes after the end, 0 to 240",
+                    id="set-grace",
+                ),
+            )
+            yield FormRow(
                 "Largest amount",
                 MoneyInput(settings.amount_ceiling, ceiling=None, id="set-ceiling"),
             )
             yield ErrorLine(id="set-error")
-            yield Static("Enter: next field    Ctrl+S: save    Esc: back", classes="hint")
+            yield Static(
+                "No-show grace: minutes after its end before a visit joins the no-show list."
+                "\nEnter: next field    Ctrl+S: save    Esc: back",
+                classes="hint",
+            )
         yield Footer()
 
     def _value(self, field_id: str) -> str:
@@ -65,6 +87,8 @@ class SettingsScreen(Screen[None]):
                 phone=self._value("set-phone"),
                 time_zone=self._value("set-tz"),
                 idle_lock_minutes=practice.parse_idle_minutes(self._value("set-idle")),
+                slot_minutes=self.query_one("#set-slot", Select).value,
+                no_show_grace_minutes=practice.parse_grace_minutes(self._value("set-grace")),
                 amount_ceiling=practice.parse_ceiling(self._value("set-ceiling")),
             )
             saved = practice.update_settings(self.app.desk, settings, original=self._shown)

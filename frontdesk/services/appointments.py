@@ -31,6 +31,7 @@ from frontdesk.services.book import (
     HOLDS_TIME,
     STATUS_WORDS,
     get_appointment,
+    local_time,
     when_text,
 )
 from frontdesk.services.fields import one_line
@@ -119,16 +120,21 @@ class Override:
 
 
 def _check_override(desk: Desk, override: Override | None, problem: str) -> str:
-    """The override's reason if a manager gave it; NeedsOverride naming `problem`."""
+    """The override's reason, naming the manager who gave it; NeedsOverride naming
+    `problem` when no manager (signed in, or approving) gave one."""
     approver = override.approver if override else None
-    by_manager = desk.shell or (desk.actor is not None and desk.actor.is_manager)
     if approver is not None and approver.is_manager:
-        by_manager = True
-    if override is None or not by_manager:
+        manager = approver.username
+    elif desk.actor is not None and desk.actor.is_manager:
+        manager = desk.actor.username
+    elif desk.shell:
+        manager = ""
+    else:
+        manager = None
+    if override is None or manager is None:
         raise NeedsOverride(f"{problem} A manager can override this with a reason.")
     reason = one_line(override.reason, "reason for the override", max_length=80, required=True)
-    who = approver.username if approver is not None else (desk.actor.username if desk.actor else "")
-    return f"{reason} (by {who})" if who else reason
+    return f"{reason} (by {manager})" if manager else reason
 
 
 def _check_hours(desk: Desk, resource: Resource, day: dt.date, start: int, end: int) -> str | None:
@@ -145,16 +151,25 @@ def _check_hours(desk: Desk, resource: Resource, day: dt.date, start: int, end: 
 
 
 def _overlapping(
-    desk: Desk, column: str, value: int, start: str, end: str, ignore: int | None
+    desk: Desk, column: str, value: int, start: str, end: str, ignore: int | None = None
 ) -> list[tuple]:
+    """Appointments holding time in [start, end) for one resource or one patient."""
     return desk.db.execute(
         "SELECT a.id, p.last_name || ', ' || p.first_name, t.double_book, r.short_name,"
-        " a.starts_at FROM appointments a JOIN patients p ON p.id = a.patient_id"
+        " a.starts_at, a.ends_at FROM appointments a JOIN patients p ON p.id = a.patient_id"
         " JOIN appointment_types t ON t.id = a.type_id JOIN resources r ON r.id = a.resource_id"
         f" WHERE a.{column} = ? AND a.starts_at < ? AND a.ends_at > ? AND a.{HOLDS_TIME}"
         " AND a.id IS NOT ? ORDER BY a.starts_at",
         (value, end, start, ignore),
     ).fetchall()
+
+
+def _span(starts_at: str, ends_at: str, tz: str) -> str:
+    """'9:00am-9:30am' for two stored instants."""
+    first, last = local_time(starts_at, tz), local_time(ends_at, tz)
+    return (
+        f"{clock_text(first.hour * 60 + first.minute)}-{clock_text(last.hour * 60 + last.minute)}"
+    )
 
 
 def _check_slot(
@@ -167,26 +182,28 @@ def _check_slot(
     *,
     double_book: bool,
     same_patient_ok: bool,
-    ignore: int | None,
 ) -> bool:
-    """Refuse a slot that is blocked or taken; returns whether it is a double-book."""
+    """Refuse a slot that is blocked or taken; returns whether it is a double-book.
+    Messages name the time asked for and the column, then what is in the way."""
     tz = desk.clock.tz
-    for block in schedule.list_blocks(desk.db, start, end, (resource.id,)):
+    asked = f"{when_text(start, tz)}, {resource.short_name}"
+    blocks = schedule.list_blocks(desk.db, start, end, (resource.id,))
+    if blocks:
+        block = blocks[0]
         raise SlotTaken(
-            f"{resource.name} is blocked ({block.kind}"
+            f"That time is blocked: {asked} ({block.kind}"
             + (f": {block.note}" if block.note else "")
-            + f") at {when_text(block.starts_at, tz)}."
+            + f", {schedule.block_span(block, tz)})."
         )
-    taken = _overlapping(desk, "resource_id", resource.id, start, end, ignore)
+    taken = _overlapping(desk, "resource_id", resource.id, start, end)
     if taken:
-        first = taken[0]
-        where = f"{when_text(first[4], tz)}, {resource.name} ({first[1]})"
+        holders = "; ".join(f"{row[1]}, {_span(row[4], row[5], tz)}" for row in taken[:2])
         if not kind.double_book or not all(row[2] for row in taken):
-            raise SlotTaken(f"That slot was just taken: {where}.")
+            raise SlotTaken(f"That slot is taken: {asked} ({holders}).")
         if not double_book:
-            raise DoubleBookOffer(f"Double-book {where}?")
+            raise DoubleBookOffer(f"Double-book {asked} ({holders})?")
     if not same_patient_ok:
-        elsewhere = _overlapping(desk, "patient_id", patient_id, start, end, ignore)
+        elsewhere = _overlapping(desk, "patient_id", patient_id, start, end)
         if elsewhere:
             first = elsewhere[0]
             raise SamePatientElsewhere(
@@ -199,7 +216,8 @@ def _check_slot(
 def _resolve_slot(
     desk: Desk, booking: Booking
 ) -> tuple[Resource, AppointmentType, str, str, int, int]:
-    """Check what does not depend on other bookings; the slot's instants and wall times."""
+    """Check what does not depend on other bookings; the slot's instants and the wall-clock
+    minutes it starts and ends at on its day (from the instants, so a DST day is right)."""
     resource = schedule.get_resource(desk, booking.resource_id)
     if not resource.active:
         raise Conflict(f"{resource.name} is no longer on the book.")
@@ -211,20 +229,27 @@ def _resolve_slot(
     if kind.resource_ids and resource.id not in kind.resource_ids:
         raise Invalid(f"{resource.name} does not take {kind.name}.")
     minutes = kind.minutes if booking.minutes is None else booking.minutes
+    if isinstance(minutes, bool) or not isinstance(minutes, int):
+        raise Invalid("A length is 5 to 480 minutes, in steps of 5.")
     if minutes <= 0:
         raise BadTime("An appointment must end after it starts.")
     if minutes > 480 or minutes % 5:
         raise Invalid("A length is 5 to 480 minutes, in steps of 5.")
-    start_minute, end_minute = booking.start_minute, booking.start_minute + minutes
+    start_minute = booking.start_minute
+    if isinstance(start_minute, bool) or not isinstance(start_minute, int):
+        raise BadTime("That is not a time of day.")
     if not 0 <= start_minute < 1440:
         raise BadTime("That is not a time of day.")
-    if end_minute > 1440:
+    if start_minute + minutes > 1440:
         raise BadTime("An appointment must end on the day it starts.")
     tz = desk.clock.tz
     starts = local_wall_time(
         booking.day, dt.time(start_minute // 60, start_minute % 60), tz, which=booking.which
     )
     ends = starts.shift(minutes=minutes)
+    local_end = ends.to(tz)
+    end_minute = (local_end.date() - booking.day).days * 1440 + local_end.hour * 60
+    end_minute += local_end.minute
     return resource, kind, to_stored(starts), to_stored(ends), start_minute, end_minute
 
 
@@ -250,9 +275,12 @@ def book(
     """
     actor = desk.require_role(BOOKING_ROLES, "book appointments")
     notes = one_line(booking.notes, "notes", max_length=200)
-    resource, kind, start, end, start_minute, end_minute = _resolve_slot(desk, booking)
-    now = desk.clock.stamp()
+    tz = desk.clock.tz
     with write(desk.db):
+        # Inside the transaction: a column or type retired by another session a moment
+        # ago is seen, as is anything booked there meanwhile.
+        resource, kind, start, end, start_minute, end_minute = _resolve_slot(desk, booking)
+        now = desk.clock.stamp()
         patient = desk.db.execute(
             "SELECT active FROM patients WHERE id = ?", (booking.patient_id,)
         ).fetchone()
@@ -272,17 +300,14 @@ def book(
             end,
             double_book=double_book,
             same_patient_ok=same_patient_ok,
-            ignore=rescheduled_from,
         )
-        overrides: list[str] = []
         problems = []
         if start < now:
-            problems.append(f"{when_text(start, desk.clock.tz)} is in the past.")
+            problems.append(f"{when_text(start, tz)} is in the past.")
         outside = _check_hours(desk, resource, booking.day, start_minute, end_minute)
         if outside:
             problems.append(outside)
-        if problems:
-            overrides.append(_check_override(desk, override, " ".join(problems)))
+        override_reason = _check_override(desk, override, " ".join(problems)) if problems else ""
         appointment_id = desk.db.execute(
             "INSERT INTO appointments (patient_id, resource_id, type_id, starts_at, ends_at,"
             " double_booked, override_reason, notes, rescheduled_from, booked_by, booked_at,"
@@ -294,7 +319,7 @@ def book(
                 start,
                 end,
                 int(doubled),
-                "; ".join(overrides),
+                override_reason,
                 notes,
                 rescheduled_from,
                 actor.staff_id if actor else None,
@@ -303,14 +328,18 @@ def book(
                 now,
             ),
         ).lastrowid
-        _event(desk, appointment_id, None, "booked", "; ".join(overrides))
-        audit.record(
-            desk,
-            "appointment booked",
-            "appointments",
-            appointment_id,
-            f"resource {resource.id}, type {kind.id}" + (", double-booked" if doubled else ""),
-        )
+        _event(desk, appointment_id, None, "booked", override_reason)
+        summary = f"resource {resource.id}, type {kind.id}"
+        if doubled:
+            summary += ", double-booked"
+        if override_reason:
+            approver = override.approver if override else None
+            summary += ", override" + (
+                f" approved by staff {approver.staff_id}"
+                if approver is not None and approver.is_manager
+                else ""
+            )
+        audit.record(desk, "appointment booked", "appointments", appointment_id, summary)
         _close_sources(desk, appointment_id, booking, kind, waitlist_id, recall_id)
     return get_appointment(desk, appointment_id)
 
@@ -323,17 +352,22 @@ def _close_sources(
     waitlist_id: int | None,
     recall_id: int | None,
 ) -> None:
+    """Mark the waitlist entry or recall booked from, and the patient's due recalls of
+    this type, as booked by `appointment_id`; refused (the booking rolls back) when the
+    entry or recall is someone else's or was already booked or closed."""
     now = desk.clock.stamp()
     if waitlist_id is not None:
-        if not desk.db.execute(
-            "UPDATE waitlist SET status = 'booked', appointment_id = ?, closed_at = ?"
-            " WHERE id = ? AND patient_id = ? AND status = 'waiting'",
-            (appointment_id, now, waitlist_id, booking.patient_id),
-        ).rowcount:
-            raise Conflict("That waitlist entry was already booked or removed.")
-        audit.record(desk, "waitlist booked", "waitlist", waitlist_id)
+        _source_row(desk, "waitlist", waitlist_id, booking.patient_id, "waiting")
+        desk.db.execute(
+            "UPDATE waitlist SET status = 'booked', appointment_id = ?, closed_at = ? WHERE id = ?",
+            (appointment_id, now, waitlist_id),
+        )
+        audit.record(
+            desk, "waitlist booked", "waitlist", waitlist_id, f"appointment {appointment_id}"
+        )
     recalls = []
     if recall_id is not None:
+        _source_row(desk, "recalls", recall_id, booking.patient_id, "due")
         recalls.append(recall_id)
     recalls += [
         row[0]
@@ -344,13 +378,24 @@ def _close_sources(
         )
     ]
     for number in recalls:
-        if not desk.db.execute(
-            "UPDATE recalls SET status = 'booked', appointment_id = ?, closed_at = ?"
-            " WHERE id = ? AND patient_id = ? AND status = 'due'",
-            (appointment_id, now, number, booking.patient_id),
-        ).rowcount:
-            raise Conflict("That recall was already booked or closed.")
-        audit.record(desk, "recall booked", "recalls", number)
+        desk.db.execute(
+            "UPDATE recalls SET status = 'booked', appointment_id = ?, closed_at = ? WHERE id = ?",
+            (appointment_id, now, number),
+        )
+        audit.record(desk, "recall booked", "recalls", number, f"appointment {appointment_id}")
+
+
+def _source_row(desk: Desk, table: str, row_id: int, patient_id: int, open_status: str) -> None:
+    what = "waitlist entry" if table == "waitlist" else "recall"
+    row = desk.db.execute(
+        f"SELECT patient_id, status FROM {table} WHERE id = ?", (row_id,)
+    ).fetchone()
+    if row is None:
+        raise NotFound(f"That {what} is not on the list.")
+    if row[0] != patient_id:
+        raise Invalid(f"That {what} is for another patient.")
+    if row[1] != open_status:
+        raise Conflict(f"That {what} was already booked or closed.")
 
 
 def _event(
@@ -374,13 +419,19 @@ def _event(
 # -- changes -----------------------------------------------------------------------------
 
 
-def _current(desk: Desk, appointment_id: int) -> tuple[str, str, str]:
+def _current(desk: Desk, appointment_id: int) -> tuple[str, str, str, int, int]:
     row = desk.db.execute(
-        "SELECT status, starts_at, ends_at FROM appointments WHERE id = ?", (appointment_id,)
+        "SELECT a.status, a.starts_at, a.ends_at, a.resource_id, t.double_book"
+        " FROM appointments a JOIN appointment_types t ON t.id = a.type_id WHERE a.id = ?",
+        (appointment_id,),
     ).fetchone()
     if row is None:
         raise NotFound("That appointment is not on the book.")
     return row
+
+
+def _status_words(status: str) -> str:
+    return STATUS_WORDS.get(status, status)
 
 
 def _change_status(
@@ -391,30 +442,43 @@ def _change_status(
     cancel_reason: str | None = None,
 ) -> str:
     """Move an appointment to `to_status` inside the caller's transaction; returns the old
-    status. Conflict if the move is not allowed from where it is now."""
-    status, starts_at, _ = _current(desk, appointment_id)
+    status. Conflict if the move is not allowed from where it is now, or if a no-show is
+    taken back while its freed time was booked or blocked meanwhile."""
+    status, starts_at, ends_at, resource_id, double_book = _current(desk, appointment_id)
     if to_status not in _NEXT[status]:
-        raise Conflict(
-            f"This appointment is {STATUS_WORDS[status]}; it cannot be marked "
-            f"{STATUS_WORDS.get(to_status, to_status)}."
-        )
+        doing = "cancelled" if to_status == "cancelled" else f"marked {_status_words(to_status)}"
+        raise Conflict(f"This appointment is marked {_status_words(status)}; it cannot be {doing}.")
+    tz = desk.clock.tz
     future = starts_at > desk.clock.stamp()
-    later_day = from_stored(starts_at).to(desk.clock.tz).date() > desk.clock.business_date()
+    later_day = from_stored(starts_at).to(tz).date() > desk.clock.business_date()
     if (to_status == "no_show" and future) or (to_status == "arrived" and later_day):
-        raise Conflict(
-            f"This appointment has not started yet ({when_text(starts_at, desk.clock.tz)})."
-        )
+        raise Conflict(f"This appointment has not started yet ({when_text(starts_at, tz)}).")
+    if status not in ACTIVE_STATUSES and to_status in ACTIVE_STATUSES:
+        # A no-show freed its time; taking it back must not land on whoever got it since.
+        blocks = schedule.list_blocks(desk.db, starts_at, ends_at, (resource_id,))
+        if blocks:
+            raise Conflict(
+                f"Its time has been blocked since ({blocks[0].kind}, "
+                f"{schedule.block_span(blocks[0], tz)}); book a new time instead."
+            )
+        taken = _overlapping(desk, "resource_id", resource_id, starts_at, ends_at, appointment_id)
+        if taken and not (double_book and all(row[2] for row in taken)):
+            raise Conflict(
+                f"Its time was booked since for {taken[0][1]} "
+                f"({_span(taken[0][4], taken[0][5], tz)}); book a new time instead."
+            )
     desk.db.execute(
         "UPDATE appointments SET status = ?, cancel_reason = ?, updated_at = ? WHERE id = ?",
         (to_status, cancel_reason, desk.clock.stamp(), appointment_id),
     )
     _event(desk, appointment_id, status, to_status, reason)
+    # Ids and codes only: the reason may be free text about the patient.
     audit.record(
         desk,
-        f"appointment {STATUS_WORDS[to_status]}",
+        f"appointment {_status_words(to_status)}",
         "appointments",
         appointment_id,
-        reason[:80],
+        f"{status} -> {to_status}" + (f" ({cancel_reason})" if cancel_reason else ""),
     )
     return status
 
@@ -472,6 +536,23 @@ def cancel(desk: Desk, appointment_id: int, reason: str, note: str = "") -> Appo
     words = REASON_WORDS[reason] + (f": {note}" if note else "")
     with write(desk.db):
         _change_status(desk, appointment_id, "cancelled", words, cancel_reason=reason)
+        # The visit will not happen: a recall this appointment had closed is due again.
+        for (recall,) in desk.db.execute(
+            "SELECT id FROM recalls WHERE appointment_id = ? AND status = 'booked'",
+            (appointment_id,),
+        ).fetchall():
+            desk.db.execute(
+                "UPDATE recalls SET status = 'due', appointment_id = NULL, closed_at = NULL"
+                " WHERE id = ?",
+                (recall,),
+            )
+            audit.record(
+                desk,
+                "recall reopened",
+                "recalls",
+                recall,
+                f"appointment {appointment_id} cancelled",
+            )
     return get_appointment(desk, appointment_id)
 
 
@@ -514,4 +595,20 @@ def reschedule(
             override=override,
             rescheduled_from=appointment_id,
         )
+        # The waitlist entry or recall the old one was booked from now points at the new one.
+        for table in ("waitlist", "recalls"):
+            for (number,) in desk.db.execute(
+                f"SELECT id FROM {table} WHERE appointment_id = ? AND status = 'booked'",
+                (appointment_id,),
+            ).fetchall():
+                desk.db.execute(
+                    f"UPDATE {table} SET appointment_id = ? WHERE id = ?", (new.id, number)
+                )
+                audit.record(
+                    desk,
+                    f"{'waitlist' if table == 'waitlist' else 'recall'} moved",
+                    table,
+                    number,
+                    f"appointment {appointment_id} -> {new.id}",
+                )
     return new

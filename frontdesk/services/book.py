@@ -6,8 +6,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
 
-from frontdesk.data.clock import clock_text, day_bounds, from_stored
+from frontdesk.data.clock import clock_text, day_bounds
 from frontdesk.data.models import ROLES, Appointment, AppointmentEvent, Block, Resource
 from frontdesk.errors import NotFound
 from frontdesk.services import schedule
@@ -25,6 +26,7 @@ __all__ = [
     "book_day",
     "events",
     "get_appointment",
+    "local_time",
     "patient_book_summary",
     "wall_minutes",
     "when_text",
@@ -44,9 +46,15 @@ STATUS_WORDS = {
 }
 
 
+def local_time(instant: str, tz: str) -> dt.datetime:
+    """A stored instant as a datetime in zone `tz`. The standard library's parser, not
+    arrow's: a view of the book converts hundreds of instants, ~100 times faster."""
+    return dt.datetime.fromisoformat(instant).astimezone(ZoneInfo(tz))
+
+
 def when_text(instant: str, tz: str) -> str:
     """A stored instant as the desk reads it: 'Tue 11/24 9:30am'."""
-    local = from_stored(instant).to(tz).datetime
+    local = local_time(instant, tz)
     return f"{local:%a %m/%d} {clock_text(local.hour * 60 + local.minute)}"
 
 
@@ -93,7 +101,7 @@ def events(desk: Desk, appointment_id: int) -> list[AppointmentEvent]:
 def wall_minutes(stored: str, day: dt.date, tz: str) -> int:
     """Where a stored instant falls on `day`'s wall clock, in minutes (clamped to the
     day: 0 before it, 1440 after it)."""
-    local = from_stored(stored).to(tz)
+    local = local_time(stored, tz)
     if local.date() < day:
         return 0
     if local.date() > day:
@@ -161,7 +169,8 @@ class PatientBookSummary:
 
 
 def patient_book_summary(desk: Desk, patient_id: int) -> PatientBookSummary:
-    """A patient's next and last visits, no-show count and the earliest open recall."""
+    """A patient's next appointment, last visit (one they came to), no-show count and the
+    earliest recall still due."""
     desk.require_role(ROLES, "see the appointment book")
     now = desk.clock.stamp()
     upcoming = appointments_where(
@@ -170,10 +179,11 @@ def patient_book_summary(desk: Desk, patient_id: int) -> PatientBookSummary:
         " 'arrived', 'roomed', 'with_provider') ORDER BY a.starts_at LIMIT 1",
         (patient_id, now),
     )
+    # The last visit is one the patient came to, not one still waiting to be marked.
     last = appointments_where(
         desk.db,
-        "WHERE a.patient_id = ? AND a.starts_at < ? AND a.status NOT IN ('cancelled',"
-        " 'no_show') ORDER BY a.starts_at DESC LIMIT 1",
+        "WHERE a.patient_id = ? AND a.starts_at < ? AND a.status IN ('arrived', 'roomed',"
+        " 'with_provider', 'checked_out') ORDER BY a.starts_at DESC LIMIT 1",
         (patient_id, now),
     )
     (no_shows,) = desk.db.execute(

@@ -74,6 +74,8 @@ def plan(scale: Scale, seed: int) -> DemoPlan:
 
 def _practice(desk: Desk, plan: DemoPlan, rng: random.Random) -> None:
     practice.save_settings(desk, DEMO_SETTINGS)
+    # From here on "today" and wall-clock times are the practice's, not the default zone's.
+    desk.clock.tz = DEMO_SETTINGS.time_zone
 
 
 def _staff(desk: Desk, plan: DemoPlan, rng: random.Random) -> None:

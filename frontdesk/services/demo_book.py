@@ -56,13 +56,13 @@ _TYPES = (
 )
 # How often each type is booked in a column of its kind.
 _PROVIDER_MIX = (
-    ("Follow-up", 36),
-    ("Full-body skin check", 20),
-    ("New patient visit", 10),
-    ("Biopsy", 8),
-    ("Acne follow-up", 16),
-    ("Cosmetic consult", 5),
-    ("Mohs surgery", 5),
+    ("Follow-up", 40),
+    ("Full-body skin check", 18),
+    ("New patient visit", 8),
+    ("Biopsy", 7),
+    ("Acne follow-up", 20),
+    ("Cosmetic consult", 4),
+    ("Mohs surgery", 3),
 )
 _ROOM_MIX = {
     "Laser room": (("Laser hair removal", 50), ("IPL photofacial", 30), ("Microneedling", 20)),
@@ -133,7 +133,7 @@ def _frame(desk: Desk, plan: DemoPlan, rng: random.Random) -> None:
 
 
 def _days(plan: DemoPlan, today: dt.date) -> list[dt.date]:
-    back = 21 if plan.scale == "small" else 3000
+    back = 21 if plan.scale == "small" else 3610
     return [today + dt.timedelta(days=offset) for offset in range(-back, 22)]
 
 
@@ -255,7 +255,7 @@ def _bookings(desk: Desk, plan: DemoPlan, rng: random.Random) -> None:
                                 "patient cancelled" if status == "cancelled" else "",
                             )
                         )
-                    if name in _DOUBLE and rng.random() < 0.15:
+                    if name in _DOUBLE and rng.random() < 0.6:
                         # A second follow-up squeezed into the same slot, as busy days go.
                         appointment_id += 1
                         appointments.append(
@@ -276,7 +276,7 @@ def _bookings(desk: Desk, plan: DemoPlan, rng: random.Random) -> None:
                             )
                         )
                         events.append((appointment_id, _stamp(booked_on), None, "booked", ""))
-                    minute = end_minute
+                    minute = end_minute + (-end_minute % 15)
     db.conn.executemany(
         "INSERT INTO blocks (resource_id, kind, starts_at, ends_at, note, created_at)"
         " VALUES (?, ?, ?, ?, ?, ?)",

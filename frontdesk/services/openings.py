@@ -7,9 +7,9 @@ from typing import TYPE_CHECKING, Literal
 
 from frontdesk.data.clock import day_bounds, local_wall_time, to_stored
 from frontdesk.data.models import ROLES, Opening
-from frontdesk.errors import BadTime, Invalid
+from frontdesk.errors import BadTime, Conflict, Invalid
 from frontdesk.services import schedule
-from frontdesk.services.book import HOLDS_TIME, wall_minutes
+from frontdesk.services.book import HOLDS_TIME, local_time, wall_minutes
 
 if TYPE_CHECKING:
     from frontdesk.services.context import Desk
@@ -17,6 +17,14 @@ if TYPE_CHECKING:
 __all__ = ["TimeOfDay", "find_openings"]
 
 TimeOfDay = Literal["any", "morning", "afternoon"]
+
+
+def _fits(
+    stretches: list[tuple[int, int]], busy: list[tuple[int, int]], start: int, end: int
+) -> bool:
+    return any(s <= start and end <= e for s, e in stretches) and all(
+        end <= s or e <= start for s, e in busy
+    )
 
 
 def _free_starts(
@@ -39,6 +47,37 @@ def _free_starts(
     return starts
 
 
+def _busy_days(
+    desk: Desk, first: dt.date, last: dt.date
+) -> dict[dt.date, dict[int, list[tuple[int, int]]]]:
+    """What holds time on each day of [first, last], per resource, in wall minutes:
+    appointments that hold their time, and blocks. One read for the whole stretch; the
+    lower bound on `starts_at` keeps it on the index (an appointment ends the day it
+    starts), so a long history is never scanned."""
+    tz = desk.clock.tz
+    start, end = day_bounds(first, tz)[0], day_bounds(last, tz)[1]
+    lower = day_bounds(first - dt.timedelta(days=1), tz)[0]
+    busy: dict[dt.date, dict[int, list[tuple[int, int]]]] = {}
+
+    def hold(resource_id: int, starts_at: str, ends_at: str) -> None:
+        day = max(local_time(starts_at, tz).date(), first)
+        while day <= min(local_time(ends_at, tz).date(), last):
+            busy.setdefault(day, {}).setdefault(resource_id, []).append(
+                (wall_minutes(starts_at, day, tz), wall_minutes(ends_at, day, tz))
+            )
+            day += dt.timedelta(days=1)
+
+    for resource_id, starts_at, ends_at in desk.db.execute(
+        "SELECT resource_id, starts_at, ends_at FROM appointments WHERE starts_at >= ?"
+        f" AND starts_at < ? AND ends_at > ? AND {HOLDS_TIME}",
+        (lower, end, start),
+    ):
+        hold(resource_id, starts_at, ends_at)
+    for block in schedule.list_blocks(desk.db, start, end):
+        hold(block.resource_id, block.starts_at, block.ends_at)
+    return busy
+
+
 def find_openings(
     desk: Desk,
     type_id: int,
@@ -50,11 +89,15 @@ def find_openings(
     days: int = 90,
 ) -> list[Opening]:
     """The next free slots for a type, on one resource or any that takes it, in the
-    morning, the afternoon or any time, from now (or `since`) over the next `days`."""
+    morning, the afternoon or any time, from now (or `since`) over the next `days`.
+    Every slot offered can be booked as it stands: inside hours, clear of blocks and
+    appointments, not on a closed day, not in the past, on the slot grid."""
     desk.require_role(ROLES, "see the appointment book")
     from frontdesk.services.practice import load_settings
 
     kind = schedule.get_type(desk, type_id)
+    if not kind.active:
+        raise Conflict(f"{kind.name} is no longer offered.")
     step = load_settings(desk.db).slot_minutes
     resources = [
         r
@@ -68,49 +111,48 @@ def find_openings(
     tz = desk.clock.tz
     now = desk.clock.local_now()
     day = max(since or now.date(), now.date())
+    last = day + dt.timedelta(days=days - 1)
     found: list[Opening] = []
-    for _ in range(days):
-        hours = schedule.day_hours(desk.db, day)
-        earliest = now.hour * 60 + now.minute + 1 if day == now.date() else 0
-        start, end = day_bounds(day, tz)
-        busy: dict[int, list[tuple[int, int]]] = {}
-        for resource, s, e in desk.db.execute(
-            f"SELECT resource_id, starts_at, ends_at FROM appointments WHERE starts_at < ?"
-            f" AND ends_at > ? AND {HOLDS_TIME}",
-            (end, start),
-        ):
-            busy.setdefault(resource, []).append(
-                (wall_minutes(s, day, tz), wall_minutes(e, day, tz))
-            )
-        for block in schedule.list_blocks(desk.db, start, end):
-            busy.setdefault(block.resource_id, []).append(
-                (wall_minutes(block.starts_at, day, tz), wall_minutes(block.ends_at, day, tz))
-            )
-        today: list[Opening] = []
-        for resource in resources:
-            for minute in _free_starts(
-                hours.get(resource.id, []),
-                busy.get(resource.id, []),
-                kind.minutes,
-                step,
-                earliest,
-                part,
-            ):
-                try:
-                    starts = local_wall_time(day, dt.time(minute // 60, minute % 60), tz)
-                except BadTime:
-                    continue  # a DST gap or fold: offer only times that happen once
-                today.append(
-                    Opening(
-                        resource_id=resource.id,
-                        resource_name=resource.name,
-                        starts_at=to_stored(starts),
-                        ends_at=to_stored(starts.shift(minutes=kind.minutes)),
+    while day <= last and len(found) < limit:
+        week_end = min(day + dt.timedelta(days=6), last)
+        busy_days = _busy_days(desk, day, week_end)
+        while day <= week_end and len(found) < limit:
+            hours = schedule.day_hours(desk.db, day)
+            busy = busy_days.get(day, {})
+            earliest = now.hour * 60 + now.minute + 1 if day == now.date() else 0
+            today: list[Opening] = []
+            for resource in resources:
+                for minute in _free_starts(
+                    hours.get(resource.id, []),
+                    busy.get(resource.id, []),
+                    kind.minutes,
+                    step,
+                    earliest,
+                    part,
+                ):
+                    try:
+                        starts = local_wall_time(day, dt.time(minute // 60, minute % 60), tz)
+                    except BadTime:
+                        continue  # a DST gap or fold: offer only times that happen once
+                    ends = starts.shift(minutes=kind.minutes)
+                    end_minute = wall_minutes(to_stored(ends), day, tz)
+                    if end_minute != minute + kind.minutes and not _fits(
+                        hours.get(resource.id, []),
+                        busy.get(resource.id, []),
+                        minute,
+                        end_minute,
+                    ):
+                        continue  # across a DST change the wall clock ends elsewhere
+                    today.append(
+                        Opening(
+                            type_id=kind.id,
+                            resource_id=resource.id,
+                            resource_name=resource.name,
+                            starts_at=to_stored(starts),
+                            ends_at=to_stored(ends),
+                        )
                     )
-                )
-        today.sort(key=lambda o: (o.starts_at, o.resource_name))
-        found += today
-        if len(found) >= limit:
-            break
-        day += dt.timedelta(days=1)
+            today.sort(key=lambda o: (o.starts_at, o.resource_name))
+            found += today
+            day += dt.timedelta(days=1)
     return found[:limit]

@@ -1,5 +1,6 @@
-"""The practice's settings (name, address, phone, time zone, idle lock, amount ceiling)
-and the first-run set-up that creates them with the first manager login."""
+"""The practice's settings (name, address, phone, time zone, idle lock, amount ceiling,
+the book's slot, the no-show grace) and the first-run set-up that creates them with the
+first manager login."""
 
 from __future__ import annotations
 
@@ -21,12 +22,14 @@ if TYPE_CHECKING:
 # `is_set_up` and `identity` are all the login screen needs, and it must not wait for them.
 
 __all__ = [
+    "SLOT_CHOICES",
     "build_settings",
     "check_phone",
     "identity",
     "is_set_up",
     "load_settings",
     "parse_ceiling",
+    "parse_grace_minutes",
     "parse_idle_minutes",
     "save_settings",
     "set_up_practice",
@@ -78,8 +81,23 @@ def check_phone(phone: str) -> str:
     return f"({digits[:3]}) {digits[3:6]}-{digits[6:]}"
 
 
+#: The lengths a slot of the appointment book may have, in minutes.
+SLOT_CHOICES = (5, 10, 15)
+SLOT_RULE = "The book's slot is 5, 10 or 15 minutes."
+GRACE_RULE = "The no-show grace is a whole number of minutes, 0 to 240."
+
+
+def _whole(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
 def _validated(settings: PracticeSettings) -> PracticeSettings:
     name = one_line(settings.name, "practice's name", max_length=80, required=True)
+    # Checked here too: a model_copy() skips the model's own checks.
+    if not _whole(settings.slot_minutes) or settings.slot_minutes not in SLOT_CHOICES:
+        raise Invalid(SLOT_RULE)
+    if not _whole(settings.no_show_grace_minutes) or not 0 <= settings.no_show_grace_minutes <= 240:
+        raise Invalid(GRACE_RULE)
     if settings.amount_ceiling.cents <= 0:
         raise BadAmount("The largest amount must be more than $0.00.")
     if settings.amount_ceiling > CEILING_LIMIT:
@@ -107,6 +125,10 @@ def build_settings(**values: object) -> PracticeSettings:
         field = str(first["loc"][0]).replace("_", " ") if first["loc"] else "a field"
         if field == "idle lock minutes":
             raise Invalid("Idle lock is 1 to 60 minutes.") from error
+        if field == "slot minutes":
+            raise Invalid(SLOT_RULE) from error
+        if field == "no show grace minutes":
+            raise Invalid(GRACE_RULE) from error
         raise Invalid(f"Check {field}: {first['msg']}.") from error
 
 
@@ -194,6 +216,14 @@ CEILING_LIMIT = Money(100_000_000)  # $1,000,000.00
 def parse_ceiling(text: str) -> Money:
     """The largest amount any money field accepts: more than $0, at most $1,000,000."""
     return Money.parse(text, ceiling=CEILING_LIMIT.cents)
+
+
+def parse_grace_minutes(text: str) -> int:
+    """The no-show grace as typed: a whole number of minutes from 0 to 240, else Invalid."""
+    raw = text.strip()
+    if len(raw) > 3 or not raw.isascii() or not raw.isdigit() or int(raw) > 240:
+        raise Invalid(GRACE_RULE)
+    return int(raw)
 
 
 def parse_idle_minutes(text: str) -> int:

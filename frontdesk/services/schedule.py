@@ -10,9 +10,19 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import re
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
 
-from frontdesk.data.clock import clock_text, day_bounds, from_stored, parse_time_of_day, to_stored
+from frontdesk.data.clock import (
+    clock_text,
+    day_bounds,
+    from_stored,
+    local_wall_time,
+    parse_date,
+    parse_time_of_day,
+    to_stored,
+)
 from frontdesk.data.db import write
 from frontdesk.data.models import (
     BLOCK_KINDS,
@@ -36,13 +46,16 @@ if TYPE_CHECKING:
 __all__ = [
     "COLOURS",
     "WEEKDAYS",
+    "SpecialDay",
     "add_block",
+    "add_block_on",
     "block_span",
     "close_day",
     "closed_day",
     "day_hours",
     "get_resource",
     "get_type",
+    "headings_text",
     "hours_text",
     "list_blocks",
     "list_closed_days",
@@ -50,22 +63,73 @@ __all__ = [
     "list_resources",
     "list_types",
     "parse_hours",
+    "read_date",
+    "read_number",
+    "read_time",
     "remove_block",
     "remove_day_hours",
     "reopen_day",
+    "resources_from_headings",
     "save_resource",
     "save_type",
     "set_day_hours",
     "set_resource_active",
     "set_type_active",
     "set_weekly_hours",
+    "special_days",
+    "upcoming_blocks",
     "weekly_hours",
 ]
 
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 #: Appointment colours: names the theme maps to 256-colour-safe shades.
 COLOURS = ("blue", "green", "purple", "orange", "teal", "pink", "yellow", "grey")
+#: The longest block (a vacation), in days: a mistyped year is caught, not booked out.
+MAX_BLOCK_DAYS = 62
 Intervals = list[tuple[int, int]]
+# Appointments that hold their time (cancelled and no-show ones free it).
+_HOLDS_TIME = "status NOT IN ('cancelled', 'no_show')"
+
+
+# -- typed values ------------------------------------------------------------------------
+
+
+def _echo(text: str) -> str:
+    """What was typed, short enough to quote back in a message."""
+    text = " ".join(text.split())
+    return text if len(text) <= 24 else text[:23] + "\u2026"
+
+
+def read_date(text: str, what: str = "date") -> dt.date:
+    """A date typed as MM/DD/YYYY (or YYYY-MM-DD), or BadTime saying what is wrong."""
+    if not text.strip():
+        raise BadTime(f"Enter the {what} (MM/DD/YYYY).")
+    day = parse_date(text)
+    if day is None:
+        raise BadTime(f"'{_echo(text)}' is not a date; write the {what} as MM/DD/YYYY.")
+    return day
+
+
+def read_time(text: str, what: str = "time") -> int:
+    """A time of day typed as 9:30, 1:30pm or 13:30: minutes after midnight, or BadTime."""
+    if not text.strip():
+        raise BadTime(f"Enter the {what}, e.g. 9:30 or 1:30pm.")
+    minute = parse_time_of_day(text)
+    if minute is None:
+        raise BadTime(f"'{_echo(text)}' is not a time of day; write the {what} as 9:30am.")
+    return minute
+
+
+def read_number(text: str, what: str, *, required: bool = True) -> int | None:
+    """A whole number typed into a field (None when left empty and not required)."""
+    raw = text.strip()
+    if not raw:
+        if required:
+            raise Invalid(f"Enter the {what}.")
+        return None
+    if not re.fullmatch(r"[0-9]{1,6}", raw, re.ASCII):
+        raise Invalid(f"'{_echo(text)}' is not a whole number; enter the {what} in digits.")
+    return int(raw)
 
 
 # -- resources ---------------------------------------------------------------------------
@@ -109,13 +173,19 @@ def save_resource(
     sort_order: int = 0,
     resource_id: int | None = None,
 ) -> Resource:
-    """Add a resource (no `resource_id`) or change one; manager only, audited. Names are
-    unique; the short name (the column heading) defaults to the first 14 characters."""
+    """Add a resource (no `resource_id`) or change one; manager only, audited. Names and
+    column headings are unique; the heading defaults to the first 14 characters of the
+    name and has no comma (types list their columns by heading, comma-separated). A
+    column that a room-only type names stays a room."""
     desk.require_manager("change the book's providers and rooms")
     name = one_line(name, "name", max_length=40, required=True)
     short_name = one_line(short_name, "column heading", max_length=14) or name[:14].strip()
+    if "," in short_name:
+        raise Invalid("A column heading cannot contain a comma.")
     if kind not in ("provider", "room"):
         raise Invalid("A resource is a provider or a room.")
+    if not 0 <= sort_order <= 99:
+        raise Invalid("The order is a number from 0 to 99.")
     now = desk.clock.stamp()
     with write(desk.db):
         clash = desk.db.execute(
@@ -123,6 +193,12 @@ def save_resource(
         ).fetchone()
         if clash:
             raise Conflict(f"There is already a provider or room named '{name}'.")
+        clash = desk.db.execute(
+            "SELECT name FROM resources WHERE short_name = ? COLLATE NOCASE AND id IS NOT ?",
+            (short_name, resource_id),
+        ).fetchone()
+        if clash:
+            raise Conflict(f"{clash[0]} already has the column heading '{short_name}'.")
         if (
             staff_id is not None
             and not desk.db.execute("SELECT 1 FROM staff WHERE id = ?", (staff_id,)).fetchone()
@@ -137,6 +213,18 @@ def save_resource(
             audit.record(desk, "resource added", "resources", resource_id, kind)
         else:
             get_resource(desk, resource_id)
+            if kind != "room":
+                needs_room = desk.db.execute(
+                    "SELECT t.name FROM appointment_types t JOIN appointment_type_resources a"
+                    " ON a.type_id = t.id WHERE a.resource_id = ? AND t.needs_room = 1"
+                    " ORDER BY t.name LIMIT 1",
+                    (resource_id,),
+                ).fetchone()
+                if needs_room:
+                    raise Conflict(
+                        f"{needs_room[0]} needs a room and is booked in this column; "
+                        "take the column off that type first."
+                    )
             desk.db.execute(
                 "UPDATE resources SET name = ?, short_name = ?, kind = ?, staff_id = ?,"
                 " sort_order = ?, updated_at = ? WHERE id = ?",
@@ -144,6 +232,36 @@ def save_resource(
             )
             audit.record(desk, "resource changed", "resources", resource_id, kind)
     return get_resource(desk, resource_id)
+
+
+def resources_from_headings(desk: Desk, text: str) -> tuple[int, ...]:
+    """The resources a comma list of column headings (or names) means, e.g. 'Dr Vargas,
+    Laser room'; empty or 'any' means no limit. Invalid names the heading not found."""
+    raw = text.strip()
+    if raw.lower() in ("", "any", "all"):
+        return ()
+    known: dict[str, int] = {}
+    for resource in list_resources(desk, include_inactive=True):
+        known.setdefault(resource.name.casefold(), resource.id)
+        known[resource.short_name.casefold()] = resource.id
+    found: list[int] = []
+    for part in raw.split(","):
+        heading = " ".join(part.split())
+        if not heading:
+            continue
+        if heading.casefold() not in known:
+            raise Invalid(f"No column of the book is headed '{_echo(heading)}'.")
+        if known[heading.casefold()] not in found:
+            found.append(known[heading.casefold()])
+    return tuple(found)
+
+
+def headings_text(resources: list[Resource], resource_ids: tuple[int, ...]) -> str:
+    """Resource ids as the comma list of column headings a manager types ('any': none)."""
+    if not resource_ids:
+        return "any"
+    headings = {r.id: r.short_name for r in resources}
+    return ", ".join(headings.get(i, f"#{i}") for i in resource_ids)
 
 
 def set_resource_active(desk: Desk, resource_id: int, active: bool) -> Resource:
@@ -180,28 +298,47 @@ def set_resource_active(desk: Desk, resource_id: int, active: bool) -> Resource:
 
 def parse_hours(text: str) -> Intervals:
     """Working hours typed as '8:00-12:00, 1:00pm-5:00pm' (or 'off'): sorted stretches
-    that do not overlap; Invalid saying what is wrong otherwise."""
+    that do not overlap; Invalid saying what is wrong otherwise. A stretch may end at
+    midnight ('6:00pm-12:00am'); stretches that touch (8-12, 12-5) stay two."""
     raw = text.strip().lower()
-    if raw in ("", "off", "closed", "-"):
+    if raw in ("", "off", "closed", "-", "none"):
         return []
     stretches: Intervals = []
     for part in re.split(r"[,;]", raw):
-        pieces = re.split(r"\s*(?:-|\u2013|to)\s*", part.strip())
+        part = part.strip()
+        if not part:
+            continue  # "8:00-12:00," : a trailing comma is not a mistake worth stopping for
+        pieces = re.split(r"\s*(?:-|\u2013|\u2014|to)\s*", part)
         if len(pieces) != 2:
-            raise Invalid(f"'{part.strip()}' is not a stretch of hours; write 8:00-12:00.")
+            raise Invalid(f"'{_echo(part)}' is not a stretch of hours; write 8:00-12:00.")
         start, end = (parse_time_of_day(piece) for piece in pieces)
         if start is None or end is None:
-            raise Invalid(f"'{part.strip()}' has a time that is not a time of day.")
+            raise Invalid(f"'{_echo(part)}' has a time that is not a time of day.")
         if end == 0:
             end = 1440
         if end <= start:
-            raise BadTime(f"'{part.strip()}' ends before it starts.")
+            raise BadTime(f"'{_echo(part)}' ends before it starts.")
         stretches.append((start, end))
-    stretches.sort()
-    for (_, first_end), (second_start, _) in itertools.pairwise(stretches):
+    if not stretches:
+        raise Invalid("Write the hours as 8:00-12:00, 1:00pm-5:00pm, or 'off'.")
+    return _check_stretches(stretches)
+
+
+def _check_stretches(stretches: Intervals) -> Intervals:
+    """Stretches sorted, each inside one day and ending after it starts, none overlapping."""
+    ordered = sorted((int(start), int(end)) for start, end in stretches)
+    for start, end in ordered:
+        if not (0 <= start < 1440 and 0 < end <= 1440):
+            raise BadTime("Hours are times within one day.")
+        if end <= start:
+            raise BadTime(f"{clock_text(start)}-{clock_text(end)} ends before it starts.")
+    for (first_start, first_end), (second_start, second_end) in itertools.pairwise(ordered):
         if second_start < first_end:
-            raise Invalid("Those hours overlap each other.")
-    return stretches
+            raise Invalid(
+                f"{clock_text(first_start)}-{clock_text(first_end)} and "
+                f"{clock_text(second_start)}-{clock_text(second_end)} overlap."
+            )
+    return ordered
 
 
 def hours_text(stretches: Intervals) -> str:
@@ -213,6 +350,7 @@ def hours_text(stretches: Intervals) -> str:
 
 def weekly_hours(desk: Desk, resource_id: int) -> dict[int, Intervals]:
     """A resource's weekly template: weekday (0 = Monday) -> stretches."""
+    desk.require_role(ROLES, "see the appointment book")
     template: dict[int, Intervals] = {day: [] for day in range(7)}
     for row in desk.db.query(
         "SELECT weekday, start_minute, end_minute FROM resource_hours WHERE resource_id = ?"
@@ -223,11 +361,36 @@ def weekly_hours(desk: Desk, resource_id: int) -> dict[int, Intervals]:
     return template
 
 
-def set_weekly_hours(desk: Desk, resource_id: int, weekday: int, stretches: Intervals) -> None:
-    """Replace one weekday of a resource's template (manager only, audited)."""
+def _outside_hours(desk: Desk, resource_id: int, wanted) -> int:
+    """How many of the resource's appointments still to come would fall outside its hours;
+    `wanted(day)` gives the stretches of a local date, or None for a day not concerned."""
+    zone = ZoneInfo(desk.clock.tz)
+    count = 0
+    for starts_at, ends_at in desk.db.execute(
+        f"SELECT starts_at, ends_at FROM appointments WHERE resource_id = ? AND starts_at >= ?"
+        f" AND {_HOLDS_TIME}",
+        (resource_id, desk.clock.stamp()),
+    ):
+        start = from_stored(starts_at).datetime.astimezone(zone)
+        end = from_stored(ends_at).datetime.astimezone(zone)
+        stretches = wanted(start.date())
+        if stretches is None:
+            continue
+        first = start.hour * 60 + start.minute
+        last = end.hour * 60 + end.minute if end.date() == start.date() else 1440
+        if not any(s <= first and last <= e for s, e in stretches):
+            count += 1
+    return count
+
+
+def set_weekly_hours(desk: Desk, resource_id: int, weekday: int, stretches: Intervals) -> int:
+    """Replace one weekday of a resource's template (manager only, audited). Returns how
+    many appointments still to come now fall outside the resource's hours (they stay
+    booked; the book shows them)."""
     desk.require_manager("change working hours")
     if not 0 <= weekday <= 6:
         raise Invalid("Choose a weekday.")
+    stretches = _check_stretches(stretches)
     with write(desk.db):
         get_resource(desk, resource_id)
         desk.db.execute(
@@ -246,15 +409,32 @@ def set_weekly_hours(desk: Desk, resource_id: int, weekday: int, stretches: Inte
             resource_id,
             f"{WEEKDAYS[weekday]}: {hours_text(stretches)}",
         )
+        special = {
+            row[0]
+            for row in desk.db.execute(
+                "SELECT DISTINCT day FROM hours_exceptions WHERE resource_id = ?", (resource_id,)
+            )
+        }
+        return _outside_hours(
+            desk,
+            resource_id,
+            lambda day: (
+                stretches if day.weekday() == weekday and day.isoformat() not in special else None
+            ),
+        )
 
 
 def set_day_hours(
     desk: Desk, resource_id: int, day: dt.date, stretches: Intervals, note: str = ""
-) -> None:
+) -> int:
     """Give a resource different hours on one date (no stretches: a day off); replaces an
-    earlier exception for that date. Manager only, audited."""
+    earlier exception for that date. Not for a day that is over. Manager only, audited.
+    Returns how many appointments that day now fall outside the resource's hours."""
     desk.require_manager("change working hours")
     note = one_line(note, "note", max_length=80)
+    stretches = _check_stretches(stretches)
+    if day < desk.clock.business_date():
+        raise BadTime(f"{day:%a %m/%d/%Y} is over; its hours can no longer change.")
     with write(desk.db):
         get_resource(desk, resource_id)
         desk.db.execute(
@@ -270,6 +450,7 @@ def set_day_hours(
         audit.record(
             desk, "day hours set", "resources", resource_id, f"{day}: {hours_text(stretches)}"
         )
+        return _outside_hours(desk, resource_id, lambda other: stretches if other == day else None)
 
 
 def remove_day_hours(desk: Desk, resource_id: int, day: dt.date) -> None:
@@ -286,7 +467,8 @@ def remove_day_hours(desk: Desk, resource_id: int, day: dt.date) -> None:
 
 
 def list_exceptions(desk: Desk, since: dt.date) -> list[HoursException]:
-    """Single-day hours from `since` on, by date."""
+    """Single-day hours from `since` on, by date (one row per stretch)."""
+    desk.require_role(ROLES, "see the appointment book")
     return [
         HoursException(**row)
         for row in desk.db.query(
@@ -294,6 +476,36 @@ def list_exceptions(desk: Desk, since: dt.date) -> list[HoursException]:
             " WHERE day >= ? ORDER BY day, resource_id, start_minute",
             (since.isoformat(),),
         )
+    ]
+
+
+@dataclass(frozen=True)
+class SpecialDay:
+    """One resource's own hours on one date (no stretches: a day off)."""
+
+    resource_id: int
+    day: dt.date
+    stretches: tuple[tuple[int, int], ...]
+    note: str = ""
+
+
+def special_days(desk: Desk, since: dt.date) -> list[SpecialDay]:
+    """Single-day hours from `since` on, one entry per resource and date."""
+    days: dict[tuple[dt.date, int], list[HoursException]] = {}
+    for row in list_exceptions(desk, since):
+        days.setdefault((row.day, row.resource_id), []).append(row)
+    return [
+        SpecialDay(
+            resource_id=resource_id,
+            day=day,
+            stretches=tuple(
+                (row.start_minute, row.end_minute)
+                for row in rows
+                if row.start_minute is not None and row.end_minute is not None
+            ),
+            note=rows[0].note,
+        )
+        for (day, resource_id), rows in days.items()
     ]
 
 
@@ -333,6 +545,8 @@ def close_day(desk: Desk, day: dt.date, reason: str) -> None:
     still booked that day. Manager only, audited."""
     desk.require_manager("close the practice for a day")
     reason = one_line(reason, "reason", max_length=60, required=True)
+    if day < desk.clock.business_date():
+        raise BadTime(f"{day:%a %m/%d/%Y} is over; it can no longer be closed.")
     start, end = day_bounds(day, desk.clock.tz)
     with write(desk.db):
         if closed_day(desk.db, day) is not None:
@@ -366,6 +580,7 @@ def reopen_day(desk: Desk, day: dt.date) -> None:
 
 def list_closed_days(desk: Desk, since: dt.date) -> list[ClosedDay]:
     """Closed days from `since` on."""
+    desk.require_role(ROLES, "see the appointment book")
     return [
         ClosedDay(**row)
         for row in desk.db.query(
@@ -390,12 +605,17 @@ def add_block(
     note: str = "",
 ) -> Block:
     """Block time on a resource (lunch, surgery, meeting, vacation); refused over booked
-    appointments. Manager only, audited."""
+    appointments, over a block of the same kind, for time already over, and beyond
+    MAX_BLOCK_DAYS. Manager only, audited."""
     desk.require_manager("block time on the book")
     if kind not in BLOCK_KINDS:
         raise Invalid(f"A block is one of: {', '.join(BLOCK_KINDS)}.")
     if ends <= starts:
         raise BadTime("A block must end after it starts.")
+    if ends - starts > dt.timedelta(days=MAX_BLOCK_DAYS):
+        raise BadTime(f"A block is at most {MAX_BLOCK_DAYS} days; check the dates.")
+    if ends <= desk.clock.now():
+        raise BadTime("That time is already over; a block is for time still to come.")
     note = one_line(note, "note", max_length=60)
     start, end = to_stored(starts), to_stored(ends)
     with write(desk.db):
@@ -404,7 +624,7 @@ def add_block(
             raise Conflict(f"{resource.name} is no longer on the book.")
         (booked,) = desk.db.execute(
             "SELECT count(*) FROM appointments WHERE resource_id = ? AND starts_at < ?"
-            " AND ends_at > ? AND status NOT IN ('cancelled', 'no_show')",
+            f" AND ends_at > ? AND {_HOLDS_TIME}",
             (resource_id, end, start),
         ).fetchone()
         if booked:
@@ -412,6 +632,12 @@ def add_block(
                 f"{booked} appointment(s) are booked on {resource.name} in that time; move "
                 "or cancel them first."
             )
+        for other in list_blocks(desk.db, start, end, (resource_id,)):
+            if other.kind == kind:
+                raise Conflict(
+                    f"{resource.name} already has a {kind} block then "
+                    f"({block_span(other, desk.clock.tz)})."
+                )
         block_id = desk.db.execute(
             "INSERT INTO blocks (resource_id, kind, starts_at, ends_at, note, created_by,"
             " created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -421,6 +647,48 @@ def add_block(
     return Block(
         id=block_id, resource_id=resource_id, kind=kind, starts_at=start, ends_at=end, note=note
     )
+
+
+def add_block_on(
+    desk: Desk,
+    resource_id: int,
+    kind: str,
+    day: dt.date,
+    *,
+    start_minute: int | None = None,
+    end_minute: int | None = None,
+    last_day: dt.date | None = None,
+    note: str = "",
+) -> Block:
+    """Block a stretch of one day (both times, local wall clock) or whole days from `day`
+    to `last_day` (no times; a vacation), by `add_block`'s rules. A wall time that does
+    not exist that day (the clocks jump) or happens twice is refused (BadTime)."""
+    tz = desk.clock.tz
+    if (start_minute is None) != (end_minute is None):
+        raise BadTime("Enter both times, or neither to block whole days.")
+    if start_minute is None or end_minute is None:
+        last = last_day or day
+        if last < day:
+            raise BadTime("The last day comes before the first.")
+        if (last - day).days >= MAX_BLOCK_DAYS:
+            raise BadTime(f"A block is at most {MAX_BLOCK_DAYS} days; check the dates.")
+        first, _ = day_bounds(day, tz)
+        _, after = day_bounds(last, tz)
+        return add_block(desk, resource_id, from_stored(first), from_stored(after), kind, note)
+    if last_day is not None and last_day != day:
+        raise BadTime(
+            "A block with times is on one day; leave the times empty to block whole days."
+        )
+    if not (0 <= start_minute < 1440 and 0 < end_minute <= 1440):
+        raise BadTime("That is not a time of day.")
+    if end_minute == 0 or end_minute <= start_minute:
+        raise BadTime("A block must end after it starts.")
+    starts = local_wall_time(day, dt.time(start_minute // 60, start_minute % 60), tz)
+    if end_minute == 1440:
+        ends = from_stored(day_bounds(day, tz)[1])
+    else:
+        ends = local_wall_time(day, dt.time(end_minute // 60, end_minute % 60), tz)
+    return add_block(desk, resource_id, starts, ends, kind, note)
 
 
 def remove_block(desk: Desk, block_id: int) -> None:
@@ -452,6 +720,18 @@ def list_blocks(
             params,
         )
     ]
+
+
+def upcoming_blocks(
+    desk: Desk, first: dt.date, last: dt.date, resource_id: int | None = None
+) -> list[Block]:
+    """Blocks on the book from local date `first` through `last`, on one resource or all."""
+    desk.require_role(ROLES, "see the appointment book")
+    if last < first:
+        raise BadTime("The last day comes before the first.")
+    start, _ = day_bounds(first, desk.clock.tz)
+    _, end = day_bounds(last, desk.clock.tz)
+    return list_blocks(desk.db, start, end, None if resource_id is None else (resource_id,))
 
 
 def _staff_id(desk: Desk) -> int | None:
@@ -523,7 +803,9 @@ def save_type(
     recall_kind = one_line(recall_kind, "recall", max_length=40)
     if recall_months is not None and not 1 <= recall_months <= 60:
         raise Invalid("A recall is 1 to 60 months after the visit.")
-    if recall_months and not recall_kind:
+    if not recall_months:
+        recall_months, recall_kind = None, ""  # no recall: its name would mean nothing
+    elif not recall_kind:
         recall_kind = name
     now = desk.clock.stamp()
     with write(desk.db):
@@ -592,11 +874,23 @@ def set_type_active(desk: Desk, type_id: int, active: bool) -> AppointmentType:
 
 
 def block_span(block: Block, tz: str) -> str:
-    """A block's time as the desk reads it."""
+    """A block's time as the desk reads it: 'Tue 11/24 12:00pm-1:00pm', 'Mon 12/07 all
+    day', 'Mon 12/07 - Fri 12/11' (whole days) or 'Mon 12/07 5:00pm - Tue 12/08 8:00am'."""
     start = from_stored(block.starts_at).to(tz).datetime
     end = from_stored(block.ends_at).to(tz).datetime
-    if start.date() == end.date():
-        return f"{start:%a %m/%d} {clock_text(start.hour * 60 + start.minute)}-" + clock_text(
-            end.hour * 60 + end.minute
-        )
-    return f"{start:%a %m/%d} - {end:%a %m/%d}"
+
+    def minute(moment: dt.datetime) -> int:
+        return moment.hour * 60 + moment.minute
+
+    if minute(start) == 0 and minute(end) == 0 and end.date() > start.date():
+        last = end.date() - dt.timedelta(days=1)
+        if last == start.date():
+            return f"{start:%a %m/%d} all day"
+        return f"{start:%a %m/%d} - {last:%a %m/%d}"
+    if start.date() == end.date() or (
+        minute(end) == 0 and end.date() == start.date() + dt.timedelta(days=1)
+    ):
+        return f"{start:%a %m/%d} {clock_text(minute(start))}-{clock_text(minute(end))}"
+    return (
+        f"{start:%a %m/%d} {clock_text(minute(start))} - {end:%a %m/%d} {clock_text(minute(end))}"
+    )

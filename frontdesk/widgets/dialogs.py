@@ -1,4 +1,5 @@
-"""The dialogs every screen shares: confirm, and a new password or PIN typed twice."""
+"""The dialogs every screen shares: confirm, ask for one value, a manager's approval, and a
+new password or PIN typed twice."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from textual.widgets import Button, Input, Static
 from frontdesk.errors import FrontDeskError, Invalid
 from frontdesk.widgets.form import ErrorLine, Field, FormRow
 
-__all__ = ["ConfirmDialog", "SecretDialog"]
+__all__ = ["ApproveDialog", "AskDialog", "ConfirmDialog", "SecretDialog"]
 
 _DIALOG_CSS = """
 {name} {{ align: center middle; }}
@@ -97,6 +98,100 @@ class SecretDialog(ModalScreen[str | None]):
             self.query_one("#secret-error", ErrorLine).show(error)
             return
         self.dismiss(first)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class AskDialog(ModalScreen[object]):
+    """One value: `check` turns the text into the value or raises a FrontDeskError shown
+    under the field. Dismisses with the value, or None on Escape."""
+
+    DEFAULT_CSS = _DIALOG_CSS.format(name="AskDialog")
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+
+    def __init__(self, title: str, label: str, check, *, value: str = "") -> None:
+        super().__init__()
+        self._title, self._label, self._check, self._value = title, label, check, value
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static(self._title, classes="dialog-title", markup=False)
+            yield FormRow(self._label, Field(self._value, id="ask-value", max_length=200))
+            yield ErrorLine(id="ask-error")
+            yield Static("Enter: OK   Esc: cancel", classes="hint")
+
+    @on(Input.Submitted, "#ask-value")
+    def _submit(self, event: Input.Submitted) -> None:
+        try:
+            value = self._check(event.value)
+        except FrontDeskError as error:
+            self.query_one("#ask-error", ErrorLine).show(error)
+            return
+        self.dismiss(value)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class ApproveDialog(ModalScreen[object]):
+    """A manager's say-so with a reason. A signed-in manager gives only the reason; anyone
+    else has a manager type their username and PIN (checked by `auth.approve`, audited).
+    Dismisses with (reason, approving manager or None), or None on Escape."""
+
+    DEFAULT_CSS = _DIALOG_CSS.format(name="ApproveDialog")
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+
+    def __init__(self, title: str, problem: str, doing: str) -> None:
+        super().__init__()
+        self._title, self._problem, self._doing = title, problem, doing
+
+    @property
+    def _needs_manager(self) -> bool:
+        actor = self.app.actor
+        return actor is None or not actor.is_manager
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static(self._title, classes="dialog-title", markup=False)
+            yield Static(self._problem, markup=False)
+            yield FormRow("Reason", Field(id="approve-reason", max_length=80))
+            if self._needs_manager:
+                yield FormRow("Manager", Field(id="approve-user", max_length=40))
+                yield FormRow(
+                    "Manager PIN", Field(password=True, restrict=r"[0-9]*", id="approve-pin")
+                )
+            yield ErrorLine(id="approve-error")
+            yield Static("Enter: next / approve   Esc: cancel", classes="hint")
+
+    @on(Input.Submitted)
+    def _submit(self, event: Input.Submitted) -> None:
+        last = "#approve-pin" if self._needs_manager else "#approve-reason"
+        if f"#{event.input.id}" != last:
+            self.focus_next()
+            return
+        from frontdesk.services import auth
+
+        reason = self.query_one("#approve-reason", Input).value.strip()
+        error_line = self.query_one("#approve-error", ErrorLine)
+        if not reason:
+            error_line.show("Give the reason for the override.")
+            self.query_one("#approve-reason", Input).focus()
+            return
+        approver = None
+        if self._needs_manager:
+            try:
+                approver = auth.approve(
+                    self.app.desk,
+                    self.query_one("#approve-user", Input).value,
+                    self.query_one("#approve-pin", Input).value,
+                    self._doing,
+                )
+            except FrontDeskError as error:
+                self.query_one("#approve-pin", Input).value = ""
+                error_line.show(error)
+                return
+        self.dismiss((reason, approver))
 
     def action_cancel(self) -> None:
         self.dismiss(None)

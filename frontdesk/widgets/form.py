@@ -88,10 +88,14 @@ class Choice(Select):
             event.stop()
             event.prevent_default()
             self.app.post_message(events.Key(event.key, event.character))
-        elif event.key == "enter" and not self.expanded:
+        elif event.key in ("enter", "tab", "shift+tab") and not self.expanded:
+            # Move now, as Field does: keys queued behind go where the focus is.
             event.stop()
             event.prevent_default()
-            self.screen.focus_next()
+            if event.key == "shift+tab":
+                self.screen.focus_previous()
+            else:
+                self.screen.focus_next()
 
 
 class FormRow(Horizontal):

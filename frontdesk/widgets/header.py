@@ -58,5 +58,8 @@ class DeskHeader(Widget):
         self.set_timer(seconds_left + 0.05, self._tick)
 
     def _tick(self) -> None:
-        self.refresh()
+        # Only the screen on top: refreshing a widget of a screen underneath makes Textual
+        # repaint the whole terminal. A screen coming back to the top repaints anyway.
+        if self.app.screen is self.screen:
+            self.refresh()
         self._schedule_tick()

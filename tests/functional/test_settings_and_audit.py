@@ -39,7 +39,10 @@ async def test_settings_are_saved_from_the_form(console) -> None:
         screen.query_one("#set-ceiling").value = ""
         screen.query_one("#set-phone").value = ""
         screen.query_one("#set-phone").focus()
-        await pilot.press(*"312 555 0111", "tab", "tab", *"9", "tab", *"$2,500", "ctrl+s")
+        # Phone, time zone, idle lock, book slot, no-show grace, largest amount.
+        await pilot.press(
+            *"312 555 0111", "tab", "tab", *"9", "tab", "tab", "tab", *"$2,500", "ctrl+s"
+        )
         await pilot.pause()
         assert "Saved." in screen_text(console)
         assert db_value(console, "SELECT value FROM settings WHERE key = 'phone'") == (
@@ -122,3 +125,51 @@ async def test_typed_values_are_refused_not_silently_cut(console) -> None:
         assert (
             db_value(console, "SELECT value FROM settings WHERE key = 'idle_lock_minutes'") == "5"
         )
+
+
+async def test_book_slot_and_no_show_grace_are_saved_from_the_form(console) -> None:
+    async with console.run_test(size=SIZE, notifications=True) as pilot:
+        await pilot.pause()
+        await _open(pilot, console, "settings")
+        screen = console.screen
+        assert "Book slot 15 minutes" in screen_text(console)
+        assert "No-show grace 15" in screen_text(console)
+        screen.query_one("#set-idle").focus()
+        await pilot.press("enter", "down")  # on to the slot; Down opens its list
+        await pilot.pause()
+        await pilot.press("up", "enter")  # 10 minutes
+        await pilot.pause()
+        await pilot.press("enter")  # on to the grace
+        screen.query_one("#set-grace").value = ""
+        await pilot.press(*"30", "enter", "enter")  # Enter on the largest amount saves
+        await pilot.pause()
+        text = screen_text(console)
+        assert "Saved." in text and "Book slot 10 minutes" in text
+        assert db_value(console, "SELECT value FROM settings WHERE key = 'slot_minutes'") == "10"
+        assert (
+            db_value(console, "SELECT value FROM settings WHERE key = 'no_show_grace_minutes'")
+            == "30"
+        )
+        assert (console.settings.slot_minutes, console.settings.no_show_grace_minutes) == (10, 30)
+
+
+async def test_a_bad_no_show_grace_says_why_and_saves_nothing(console) -> None:
+    async with console.run_test(size=SIZE, notifications=True) as pilot:
+        await pilot.pause()
+        await _open(pilot, console, "settings")
+        grace = console.screen.query_one("#set-grace")
+        grace.value = ""
+        grace.focus()
+        await pilot.press(*"300", "ctrl+s")
+        await pilot.pause()
+        assert "The no-show grace is a whole number of minutes, 0 to 240." in screen_text(console)
+        assert (
+            db_value(console, "SELECT value FROM settings WHERE key = 'no_show_grace_minutes'")
+            == "15"
+        )
+        before = db_value(console, "SELECT count(*) FROM audit_log")
+        grace.value = "-5"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert "0 to 240" in screen_text(console)
+        assert db_value(console, "SELECT count(*) FROM audit_log") == before

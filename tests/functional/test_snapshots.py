@@ -22,3 +22,13 @@ def test_staff_and_logins(snap_compare, console) -> None:
         await pilot.pause()
 
     assert snap_compare(console, terminal_size=SIZE, run_before=run_before)
+
+
+def test_appointment_book_day_view(snap_compare, console) -> None:
+    async def run_before(pilot) -> None:
+        await sign_in(pilot, "anguyen")
+        await pilot.press("f2")
+        await pilot.pause()
+        await pilot.pause()
+
+    assert snap_compare(console, terminal_size=SIZE, run_before=run_before)

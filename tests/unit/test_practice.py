@@ -1,5 +1,6 @@
 """Practice settings and first-run set-up."""
 
+import re
 from pathlib import Path
 
 import pytest
@@ -47,6 +48,10 @@ def test_settings_are_saved_normalised_and_audited(manager_desk: Desk) -> None:
         ({"phone": "call us"}, Invalid, "not a phone number"),
         ({"time_zone": "Chicago"}, BadTime, "not a time zone"),
         ({"amount_ceiling": Money(0)}, BadAmount, "more than"),
+        ({"slot_minutes": 20}, Invalid, "The book's slot is 5, 10 or 15 minutes."),
+        ({"slot_minutes": 0}, Invalid, "The book's slot is 5, 10 or 15 minutes."),
+        ({"no_show_grace_minutes": 241}, Invalid, "grace is a whole number of minutes, 0 to"),
+        ({"no_show_grace_minutes": -1}, Invalid, "grace is a whole number of minutes, 0 to"),
     ],
 )
 def test_bad_settings_are_refused_and_nothing_changes(
@@ -126,3 +131,58 @@ def test_two_managers_saving_different_settings_keep_both(manager_desk: Desk) ->
         manager_desk, shown.model_copy(update={"idle_lock_minutes": 9}), original=shown
     )
     assert saved.phone == "(312) 555-0111" and saved.idle_lock_minutes == 9
+
+
+def test_book_slot_and_no_show_grace_are_saved_and_audited(manager_desk: Desk) -> None:
+    shown = practice.load_settings(manager_desk.db)
+    saved = practice.update_settings(
+        manager_desk,
+        practice.build_settings(
+            **{**shown.model_dump(), "slot_minutes": 10, "no_show_grace_minutes": 0}
+        ),
+        original=shown,
+    )
+    assert (saved.slot_minutes, saved.no_show_grace_minutes) == (10, 0)
+    loaded = practice.load_settings(manager_desk.db)
+    assert (loaded.slot_minutes, loaded.no_show_grace_minutes) == (10, 0)
+    summary = manager_desk.db.execute(
+        "SELECT summary FROM audit_log ORDER BY id DESC LIMIT 1"
+    ).fetchone()[0]
+    assert summary == "slot_minutes, no_show_grace_minutes"
+
+
+@pytest.mark.parametrize(
+    ("values", "why"),
+    [
+        ({"slot_minutes": 20}, "The book's slot is 5, 10 or 15 minutes."),
+        ({"slot_minutes": "ten"}, "The book's slot is 5, 10 or 15 minutes."),
+        ({"no_show_grace_minutes": 241}, "The no-show grace is a whole number of minutes, 0 to"),
+        ({"no_show_grace_minutes": -5}, "The no-show grace is a whole number of minutes, 0 to"),
+    ],
+)
+def test_form_values_for_the_book_are_checked_with_the_rule(values, why: str) -> None:
+    with pytest.raises(Invalid, match=re.escape(why)):
+        practice.build_settings(name="x", **values)
+
+
+@pytest.mark.parametrize("text", ["", "-5", "241", "1000", "fifteen", "1.5", "\uff15"])
+def test_no_show_grace_as_typed_is_checked(text: str) -> None:
+    with pytest.raises(Invalid, match="0 to 240"):
+        practice.parse_grace_minutes(text)
+
+
+@pytest.mark.parametrize(("text", "minutes"), [(" 0 ", 0), ("15", 15), ("240", 240)])
+def test_no_show_grace_as_typed_is_read(text: str, minutes: int) -> None:
+    assert practice.parse_grace_minutes(text) == minutes
+
+
+def test_saving_other_settings_keeps_the_book_slot_and_grace(manager_desk: Desk) -> None:
+    shown = practice.load_settings(manager_desk.db)
+    manager_desk.db.execute(
+        "UPDATE settings SET value = '10' WHERE key = 'slot_minutes'"
+    )  # another manager's change, after this form was shown
+    practice.update_settings(
+        manager_desk, shown.model_copy(update={"idle_lock_minutes": 9}), original=shown
+    )
+    loaded = practice.load_settings(manager_desk.db)
+    assert (loaded.slot_minutes, loaded.idle_lock_minutes) == (10, 9)
