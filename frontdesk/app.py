@@ -6,7 +6,6 @@ between screens, nothing else.
 
 from __future__ import annotations
 
-import datetime as dt
 import time
 from collections.abc import Callable, Iterable
 from functools import partial
@@ -264,74 +263,18 @@ class FrontDeskApp(App[None]):
         self.call_later(self._open_place, item)
 
     async def _open_place(self, item: registry.Place) -> None:
-        while len(self.screen_stack) > 2:
+        parent = registry.place(item.parent) if item.parent else None
+        # A place inside another opens over that one if it is open (the book keeps its day
+        # and cursor under the waitlist); everything else open is closed first.
+        keep = 2
+        for depth, screen in enumerate(self.screen_stack[2:], start=3):
+            if parent is not None and registry.made_from(screen, parent):
+                keep = depth
+        while len(self.screen_stack) > keep:
             await self.pop_screen()
-        if item.parent:
-            await self.push_screen(registry.make(registry.place(item.parent)))
+        if parent is not None and keep == 2:
+            await self.push_screen(registry.make(parent))
         await self.push_screen(registry.make(item))
-
-    def start_booking(
-        self,
-        *,
-        patient_id: int | None = None,
-        patient_name: str = "",
-        type_id: int | None = None,
-        resource_id: int | None = None,
-        waitlist_id: int | None = None,
-        recall_id: int | None = None,
-        part: str = "any",
-        since: dt.date | None = None,
-    ) -> None:
-        """Find next available for a type (on a column, at a time of day, from a date, when
-        given), then book the chosen opening for a patient, a waitlist entry or a recall;
-        the book then shows the booking."""
-        from frontdesk.screens.book_dialogs import FindOpenings, opening_day_minute
-        from frontdesk.screens.booking import BookingDialog, Prefill
-
-        if patient_id is not None and not patient_name:
-            from frontdesk.services import patients
-
-            try:
-                patient_name = patients.get_patient(self.desk, patient_id).display_name
-            except FrontDeskError as error:
-                self.show_error(error)
-                return
-
-        def booked(appointment) -> None:
-            if appointment is None:
-                return
-            from frontdesk.screens.book import BookScreen
-
-            books = [s for s in self.screen_stack if isinstance(s, BookScreen)]
-            if books:
-                books[-1].booked(appointment)
-            else:
-                self.notify(f"Booked {appointment.patient_name}.", timeout=4, markup=False)
-
-        def chosen(opening) -> None:
-            if opening is None:
-                return
-            day, minute = opening_day_minute(opening, self.clock.tz)
-            self.push_screen(
-                BookingDialog(
-                    Prefill(
-                        patient_id=patient_id,
-                        patient_name=patient_name,
-                        type_id=opening.type_id,
-                        resource_id=opening.resource_id,
-                        day=day,
-                        minute=minute,
-                        waitlist_id=waitlist_id,
-                        recall_id=recall_id,
-                    )
-                ),
-                booked,
-            )
-
-        self.push_screen(
-            FindOpenings(type_id=type_id, resource_id=resource_id, part=part, since=since),
-            chosen,
-        )
 
     def action_open_place(self, name: str) -> None:
         self.open_place(name)

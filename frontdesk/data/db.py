@@ -97,6 +97,11 @@ class FrontDeskDatabase:
         """Run one statement; returns the cursor."""
         return self.conn.execute(sql, parameters)
 
+    def data_version(self) -> int:
+        """A number that changes when another connection commits to the file (SQLite's
+        `PRAGMA data_version`): a cheap way to know whether anything needs reading again."""
+        return self.conn.execute("PRAGMA data_version").fetchone()[0]
+
     def query(self, sql: str, parameters: Sequence[Any] | dict[str, Any] = ()) -> list[dict]:
         """Run one SELECT; returns its rows as dicts keyed by column name."""
         cursor = self.conn.execute(sql, parameters)

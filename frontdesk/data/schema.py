@@ -329,6 +329,7 @@ def _appointment_book(db: Any) -> None:
             CHECK (latest >= earliest)
         ) STRICT""",
         "CREATE INDEX waitlist_waiting ON waitlist (status, earliest)",
+        "CREATE INDEX waitlist_appointment ON waitlist (appointment_id)",
         """CREATE TABLE recalls (
             id INTEGER PRIMARY KEY,
             patient_id INTEGER NOT NULL REFERENCES patients (id),
@@ -346,6 +347,7 @@ def _appointment_book(db: Any) -> None:
         ) STRICT""",
         "CREATE INDEX recalls_due ON recalls (status, due_date)",
         "CREATE INDEX recalls_patient ON recalls (patient_id, due_date)",
+        "CREATE INDEX recalls_appointment ON recalls (appointment_id)",
         """CREATE TABLE recall_attempts (
             id INTEGER PRIMARY KEY,
             recall_id INTEGER NOT NULL REFERENCES recalls (id),

@@ -14,14 +14,14 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.screen import Screen
+from textual.screen import ModalScreen, Screen
 from textual.widget import Widget
 from textual.widgets import Footer
 
-from frontdesk.data.clock import clock_text, parse_date
+from frontdesk.data.clock import clock_text
 from frontdesk.data.models import Appointment
-from frontdesk.errors import FrontDeskError, Invalid
-from frontdesk.services import appointments, book
+from frontdesk.errors import FrontDeskError
+from frontdesk.services import appointments, book, schedule
 from frontdesk.services.book import STATUS_WORDS, when_text
 from frontdesk.widgets.book_grid import BookGrid, build_grid
 from frontdesk.widgets.dialogs import AskDialog
@@ -47,13 +47,6 @@ class _Line(Widget):
         return Text(self._text, no_wrap=False)
 
 
-def _parse_day(text: str) -> dt.date:
-    day = parse_date(text)
-    if day is None:
-        raise Invalid(f"'{text.strip()}' is not a date; write it as MM/DD/YYYY.")
-    return day
-
-
 class BookScreen(Screen[None]):
     """The appointment book."""
 
@@ -62,6 +55,7 @@ class BookScreen(Screen[None]):
     AUTO_FOCUS = "#book-grid"
     BINDINGS = [
         Binding("enter", "open_cell", "Book/open"),
+        Binding("b", "book", "Book here", show=False),
         Binding("pagedown", "step(1)", "Next"),
         Binding("pageup", "step(-1)", "Prev"),
         Binding("t", "today", "Today"),
@@ -121,8 +115,12 @@ class BookScreen(Screen[None]):
         except FrontDeskError as error:
             self.app.show_error(error)
             return
-        self._data_version = self._read_data_version()
-        version = (self.day, self.week_of, tuple(d.version for d in days), days[0].hours)
+        self._data_version = self.app.db.data_version()
+        version = (
+            self.day,
+            self.week_of,
+            tuple((d.version, d.hours, d.closed) for d in days),
+        )
         if version == self._version and not force:
             return
         self._version = version
@@ -143,11 +141,18 @@ class BookScreen(Screen[None]):
         self._show_title(days)
         self._show_detail()  # now, so that the day is painted in one frame
 
-    def _read_data_version(self) -> int:
-        return self.app.db.execute("PRAGMA data_version").fetchone()[0]
-
     def _poll(self) -> None:
-        if self._read_data_version() != self._data_version:
+        # Only while the book is on screen (alone or under a dialog): repainting a covered
+        # screen repaints the whole terminal. It reads again when it comes back.
+        stack = self.app.screen_stack
+        under_dialog = isinstance(stack[-1], ModalScreen) and stack[-2:-1] == [self]
+        if stack[-1] is not self and not under_dialog:
+            return
+        if self.app.db.data_version() != self._data_version:
+            self.reload()
+
+    def on_screen_resume(self) -> None:
+        if self._data_version is not None and self.app.db.data_version() != self._data_version:
             self.reload()
 
     def _show_title(self, days: list[book.BookDay]) -> None:
@@ -175,7 +180,7 @@ class BookScreen(Screen[None]):
         items = grid.current_items
         appointment = grid.current_appointment
         if appointment is not None:
-            others = sum(1 for item in items if item.appointment is not None) - 1
+            others = grid.current_holders - (appointment.status != "no_show")
             detail.update(self._describe(appointment, others))
         elif items and items[0].block is not None:
             block = items[0].block
@@ -228,7 +233,10 @@ class BookScreen(Screen[None]):
 
         self.app.push_screen(
             AskDialog(
-                "Go to a date", "Date (MM/DD/YYYY)", _parse_day, value=f"{self.day:%m/%d/%Y}"
+                "Go to a date",
+                "Date (MM/DD/YYYY)",
+                schedule.read_date,
+                value=f"{self.day:%m/%d/%Y}",
             ),
             go,
         )
@@ -394,6 +402,11 @@ class BookScreen(Screen[None]):
             if entry is None:
                 return
             local = self.app.clock.local(freed.starts_at)
+            minute = local.hour * 60 + local.minute
+            now = self.app.clock.local_now()
+            if local < now:  # the slot has begun: offer what is left of it, on the grid
+                slot = self.app.settings.slot_minutes
+                minute = -(-(now.hour * 60 + now.minute) // slot) * slot
             self.app.push_screen(
                 BookingDialog(
                     Prefill(
@@ -402,7 +415,7 @@ class BookScreen(Screen[None]):
                         type_id=entry.type_id,
                         resource_id=freed.resource_id,
                         day=local.date(),
-                        minute=local.hour * 60 + local.minute,
+                        minute=minute,
                         notes=entry.notes,
                         waitlist_id=entry.id,
                     )
@@ -427,4 +440,6 @@ class BookScreen(Screen[None]):
 
     def action_find(self) -> None:
         column = self.grid.current_column
-        self.app.start_booking(resource_id=column.resource_id if column else None)
+        from frontdesk.screens.booking import start_booking
+
+        start_booking(self.app, resource_id=column.resource_id if column else None)

@@ -13,7 +13,6 @@ from textual.screen import ModalScreen
 from textual.widgets import DataTable, Input, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
-from frontdesk.data.clock import parse_date
 from frontdesk.data.models import Appointment, AppointmentEvent, Opening, WaitlistEntry
 from frontdesk.errors import FrontDeskError, Invalid
 from frontdesk.services import openings, schedule
@@ -35,6 +34,7 @@ _ACTIONS = (
     ("m", "move", "Move / reschedule", ("booked", "confirmed", "no_show")),
     ("x", "cancel", "Cancel with a reason", ("booked", "confirmed")),
     ("h", "history", "History", None),
+    ("b", "book", "Book another patient in this slot", None),
 )
 
 
@@ -243,7 +243,9 @@ class FindOpenings(ModalScreen[Opening | None]):
                 Choice(
                     [(f"{t.name} ({t.minutes} min)", t.id) for t in types],
                     allow_blank=False,
-                    value=self.type_id if self.type_id in type_ids else type_ids[0],
+                    value=self.type_id
+                    if self.type_id in type_ids
+                    else type_ids[0],  # never empty: see start_booking
                     id="find-type",
                 ),
             )
@@ -267,7 +269,7 @@ class FindOpenings(ModalScreen[Opening | None]):
             table: DataTable[str] = DataTable(id="find-table", cursor_type="row")
             table.add_columns("When", "Column")
             yield table
-            yield Static("Down: the list   Enter: book it   Esc: close", classes="hint")
+            yield Static("Tab: to the list   Enter: book it   Esc: close", classes="hint")
 
     def on_mount(self) -> None:
         self.query_one("#find-type").focus()
@@ -285,9 +287,7 @@ class FindOpenings(ModalScreen[Opening | None]):
         part = self.query_one("#find-part", Select).value
         text = self.query_one("#find-from", Input).value
         try:
-            since = parse_date(text)
-            if since is None:
-                raise Invalid(f"'{text.strip()}' is not a date; write it as MM/DD/YYYY.")
+            since = schedule.read_date(text, "first date")
             if not isinstance(kind, int):
                 raise Invalid("Choose the appointment type.")
             self.found = openings.find_openings(

@@ -142,8 +142,6 @@ class SetupForm(ModalScreen[T], Generic[T]):
         border: thick $primary; background: $surface; padding: 0 1;
     }
     SetupForm .bs-form-note { color: $text-muted; }
-    /* FormRow's own ".dense FormRow" never matches (DEFAULT_CSS is scoped to FormRow). */
-    SetupForm FormRow { margin-bottom: 0; }
     """
     BINDINGS = [
         Binding("escape", "cancel", "Cancel"),

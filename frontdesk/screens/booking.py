@@ -18,15 +18,15 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Input, Select, Static
 
-from frontdesk.data.clock import clock_text, parse_date, parse_time_of_day
-from frontdesk.data.models import Appointment, AppointmentType, Resource
-from frontdesk.errors import BadTime, FrontDeskError, Invalid
+from frontdesk.data.clock import clock_text
+from frontdesk.data.models import Appointment
+from frontdesk.errors import FrontDeskError, Invalid
 from frontdesk.services import appointments, schedule
 from frontdesk.widgets.dialogs import ApproveDialog, ConfirmDialog
 from frontdesk.widgets.form import Choice, ErrorLine, Field, FormRow
 from frontdesk.widgets.patient_picker import PatientPicker
 
-__all__ = ["BookingDialog", "Prefill"]
+__all__ = ["BookingDialog", "Prefill", "start_booking"]
 
 
 @dataclass(frozen=True)
@@ -55,12 +55,6 @@ class _Answers:
     override: appointments.Override | None = None
 
 
-def _takes(kind: AppointmentType, resource: Resource) -> bool:
-    if kind.needs_room and resource.kind != "room":
-        return False
-    return not kind.resource_ids or resource.id in kind.resource_ids
-
-
 class BookingDialog(ModalScreen[Appointment | None]):
     """Book (or move) one appointment; dismisses with it, or None."""
 
@@ -76,6 +70,7 @@ class BookingDialog(ModalScreen[Appointment | None]):
         self.patient_id = prefill.patient_id
         self.patient_name = prefill.patient_name
         self._length_typed = prefill.minutes is not None and prefill.moving is None
+        self._types_blank = False
 
     def compose(self) -> ComposeResult:
         desk = self.app.desk
@@ -122,9 +117,10 @@ class BookingDialog(ModalScreen[Appointment | None]):
     def _type_choice(self, resource_id: int | None, type_id: int | None) -> Choice:
         options = self._type_options(resource_id)
         ids = [value for _, value in options]
+        self._types_blank = not options
         return Choice(
             options,
-            allow_blank=False,
+            allow_blank=not options,  # an empty list with no blank is an error in Textual
             value=type_id if type_id in ids else (ids[0] if ids else Select.NULL),
             id="booking-type",
         )
@@ -134,7 +130,7 @@ class BookingDialog(ModalScreen[Appointment | None]):
         return [
             (f"{t.name} ({t.minutes} min)", t.id)
             for t in self._types
-            if resource is None or _takes(t, resource)
+            if resource is None or schedule.takes(t, resource)
         ]
 
     def _type_minutes(self, type_id: int | None) -> int | None:
@@ -165,16 +161,22 @@ class BookingDialog(ModalScreen[Appointment | None]):
     # -- fields ----------------------------------------------------------------------------
 
     @on(Select.Changed, "#booking-resource")
-    def _column_changed(self, event: Select.Changed) -> None:
-        types = self.query_one("#booking-type", Choice)
-        current = types.value
-        options = self._type_options(event.value if isinstance(event.value, int) else None)
-        types.set_options(options)
-        ids = [value for _, value in options]
+    async def _column_changed(self, event: Select.Changed) -> None:
+        old = self.query_one("#booking-type", Choice)
+        current = old.value
+        resource = event.value if isinstance(event.value, int) else None
+        ids = [value for _, value in self._type_options(resource)]
+        if bool(ids) == self._types_blank:
+            # Whether the list may be empty is fixed when a Select is made: make a new one.
+            row = old.parent
+            await old.remove()
+            await row.mount(self._type_choice(resource, current if current in ids else None))
+            return
+        old.set_options(self._type_options(resource))
         if current in ids:
-            types.value = current
+            old.value = current
         elif ids:
-            types.value = ids[0]
+            old.value = ids[0]
 
     @on(Select.Changed, "#booking-type")
     def _type_changed(self, event: Select.Changed) -> None:
@@ -204,23 +206,23 @@ class BookingDialog(ModalScreen[Appointment | None]):
         if not isinstance(resource, int):
             raise Invalid("Choose the column (provider or room).")
         if not isinstance(kind, int):
-            raise Invalid("Choose the appointment type.")
-        day_text = self.query_one("#booking-day", Input).value
-        day = parse_date(day_text)
-        if day is None:
-            raise Invalid(f"'{day_text.strip()}' is not a date; write it as MM/DD/YYYY.")
-        time_text = self.query_one("#booking-time", Input).value
-        minute = parse_time_of_day(time_text)
-        if minute is None:
-            raise BadTime(f"'{time_text.strip()}' is not a time; write it as 9:30 or 2:15pm.")
-        length = self.query_one("#booking-minutes", Input).value.strip()
+            raise Invalid(
+                "Choose the appointment type."
+                if self._type_options(resource)
+                else "No appointment type is booked in this column; choose another column."
+            )
+        day = schedule.read_date(self.query_one("#booking-day", Input).value)
+        minute = schedule.read_time(self.query_one("#booking-time", Input).value)
+        length = schedule.read_number(
+            self.query_one("#booking-minutes", Input).value, "length in minutes", required=False
+        )
         return appointments.Booking(
             patient_id=self.patient_id,
             resource_id=resource,
             type_id=kind,
             day=day,
             start_minute=minute,
-            minutes=int(length) if length else None,
+            minutes=length,
             notes=self.query_one("#booking-notes", Input).value,
         )
 
@@ -298,3 +300,67 @@ class BookingDialog(ModalScreen[Appointment | None]):
 
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+
+def start_booking(
+    app,
+    *,
+    patient_id: int | None = None,
+    patient_name: str = "",
+    type_id: int | None = None,
+    resource_id: int | None = None,
+    waitlist_id: int | None = None,
+    recall_id: int | None = None,
+    part: str = "any",
+    since: dt.date | None = None,
+) -> None:
+    """Find next available for a type (on a column, at a time of day, from a date, when
+    given), then book the chosen opening for a patient, a waitlist entry or a recall; the
+    book, if open, then shows the booking."""
+    from frontdesk.screens.book_dialogs import FindOpenings, opening_day_minute
+
+    try:
+        if not schedule.list_types(app.desk):
+            raise Invalid("There are no appointment types yet: a manager adds them (F8).")
+        if patient_id is not None and not patient_name:
+            from frontdesk.services import patients
+
+            patient_name = patients.get_patient(app.desk, patient_id).display_name
+    except FrontDeskError as error:
+        app.show_error(error)
+        return
+
+    def booked(appointment: Appointment | None) -> None:
+        if appointment is None:
+            return
+        from frontdesk.screens.book import BookScreen
+
+        books = [s for s in app.screen_stack if isinstance(s, BookScreen)]
+        if books:
+            books[-1].booked(appointment)
+        else:
+            app.notify(f"Booked {appointment.patient_name}.", timeout=4, markup=False)
+
+    def chosen(opening) -> None:
+        if opening is None:
+            return
+        day, minute = opening_day_minute(opening, app.clock.tz)
+        app.push_screen(
+            BookingDialog(
+                Prefill(
+                    patient_id=patient_id,
+                    patient_name=patient_name,
+                    type_id=opening.type_id,
+                    resource_id=opening.resource_id,
+                    day=day,
+                    minute=minute,
+                    waitlist_id=waitlist_id,
+                    recall_id=recall_id,
+                )
+            ),
+            booked,
+        )
+
+    app.push_screen(
+        FindOpenings(type_id=type_id, resource_id=resource_id, part=part, since=since), chosen
+    )

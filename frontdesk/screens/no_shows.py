@@ -17,7 +17,7 @@ from frontdesk.errors import FrontDeskError
 from frontdesk.services import appointments, no_shows
 from frontdesk.services.book import STATUS_WORDS, when_text
 from frontdesk.widgets.dialogs import ConfirmDialog
-from frontdesk.widgets.form import ErrorLine, plain
+from frontdesk.widgets.form import ErrorLine, fit, plain
 
 __all__ = ["NoShowsScreen"]
 
@@ -26,10 +26,6 @@ _PATIENT_WIDTH = 16
 _TYPE_WIDTH = 14
 # How many appointments a confirm dialog names before it says "and N more".
 _NAMED = 6
-
-
-def _fit(text: str, width: int) -> str:
-    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 class NoShowsScreen(Screen[None]):
@@ -89,8 +85,8 @@ class NoShowsScreen(Screen[None]):
                     local.format("MM/DD"),
                     clock_text(local.hour * 60 + local.minute),
                     item.resource_name,
-                    _fit(item.patient_name, _PATIENT_WIDTH),
-                    _fit(item.type_name, _TYPE_WIDTH),
+                    fit(item.patient_name, _PATIENT_WIDTH),
+                    fit(item.type_name, _TYPE_WIDTH),
                     STATUS_WORDS[item.status],
                 ),
                 key=str(item.id),

@@ -14,9 +14,10 @@ from textual.widgets import DataTable, Footer, Input, Select, Static
 
 from frontdesk.data.models import Recall, RecallAttempt
 from frontdesk.errors import FrontDeskError
+from frontdesk.screens.booking import start_booking
 from frontdesk.services import recalls, schedule
 from frontdesk.widgets.dialogs import AskDialog
-from frontdesk.widgets.form import Choice, ErrorLine, Field, FormRow, plain
+from frontdesk.widgets.form import Choice, ErrorLine, Field, FormRow, fit, plain
 from frontdesk.widgets.patient_picker import PatientPicker
 
 __all__ = ["AttemptForm", "RecallForm", "RecallsScreen"]
@@ -29,10 +30,6 @@ _SHOWN_ATTEMPTS = 2
 _PATIENT_WIDTH = 16
 _KIND_WIDTH = 14
 _ATTEMPT_WIDTH = 18
-
-
-def _fit(text: str, width: int) -> str:
-    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 def _month_after(month: dt.date, step: int) -> dt.date:
@@ -254,11 +251,11 @@ class RecallsScreen(Screen[None]):
         for recall in self._shown:
             table.add_row(
                 *plain(
-                    _fit(recall.patient_name, _PATIENT_WIDTH),
-                    _fit(recall.kind, _KIND_WIDTH),
+                    fit(recall.patient_name, _PATIENT_WIDTH),
+                    fit(recall.kind, _KIND_WIDTH),
                     f"{recall.due_date:%m/%d}",
                     recall.attempts,
-                    _fit(self._last_attempt(recall), _ATTEMPT_WIDTH),
+                    fit(self._last_attempt(recall), _ATTEMPT_WIDTH),
                     self._status(recall, today),
                 ),
                 key=str(recall.id),
@@ -404,8 +401,8 @@ class RecallsScreen(Screen[None]):
         recall = self._due_or_say()
         if recall is None:
             return
-        self.app.start_booking(
-            patient_id=recall.patient_id, type_id=recall.type_id, recall_id=recall.id
+        start_booking(
+            self.app, patient_id=recall.patient_id, type_id=recall.type_id, recall_id=recall.id
         )
 
     def action_export(self) -> None:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from textual.screen import Screen
 
-__all__ = ["PLACES", "Place", "children", "make", "place", "places_for"]
+__all__ = ["PLACES", "Place", "children", "made_from", "make", "place", "places_for"]
 
 
 @dataclass(frozen=True)
@@ -123,6 +123,11 @@ def places_for(role: str | None) -> list[Place]:
 
 def children(parent: str, role: str | None) -> list[Place]:
     return [p for p in places_for(role) if p.parent == parent]
+
+
+def made_from(screen: Screen, item: Place) -> bool:
+    """Whether `screen` is the screen `item` opens."""
+    return f"{type(screen).__module__}:{type(screen).__name__}" == item.opener
 
 
 def make(item: Place) -> Screen:

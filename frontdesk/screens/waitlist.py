@@ -15,9 +15,10 @@ from textual.widgets import DataTable, Footer, Input, Select, Static
 
 from frontdesk.data.models import AppointmentType, Resource, WaitlistEntry
 from frontdesk.errors import FrontDeskError
+from frontdesk.screens.booking import start_booking
 from frontdesk.services import schedule, waitlist
 from frontdesk.widgets.dialogs import AskDialog
-from frontdesk.widgets.form import Choice, ErrorLine, Field, FormRow, plain
+from frontdesk.widgets.form import Choice, ErrorLine, Field, FormRow, fit, plain
 from frontdesk.widgets.patient_picker import PatientPicker
 
 __all__ = ["WaitlistForm", "WaitlistScreen"]
@@ -32,16 +33,8 @@ _PATIENT_WIDTH = 16
 _TYPE_WIDTH = 14
 
 
-def _fit(text: str, width: int) -> str:
-    return text if len(text) <= width else text[: width - 1] + "…"
-
-
 def _takes(kind: AppointmentType | None, resource: Resource) -> bool:
-    if kind is None:
-        return True
-    if kind.needs_room and resource.kind != "room":
-        return False
-    return not kind.resource_ids or resource.id in kind.resource_ids
+    return kind is None or schedule.takes(kind, resource)
 
 
 class WaitlistForm(ModalScreen[WaitlistEntry | None]):
@@ -216,8 +209,8 @@ class WaitlistScreen(Screen[None]):
                 dates += " past"
             table.add_row(
                 *plain(
-                    _fit(entry.patient_name, _PATIENT_WIDTH),
-                    _fit(entry.type_name, _TYPE_WIDTH),
+                    fit(entry.patient_name, _PATIENT_WIDTH),
+                    fit(entry.type_name, _TYPE_WIDTH),
                     entry.resource_name or "anyone",
                     dates,
                     _PART_WORDS[entry.time_of_day],
@@ -272,6 +265,10 @@ class WaitlistScreen(Screen[None]):
     # -- actions ---------------------------------------------------------------------------
 
     def action_add(self) -> None:
+        if not schedule.list_types(self.app.desk):
+            self.app.show_error("There are no appointment types yet: a manager adds them (F8).")
+            return
+
         def added(entry: WaitlistEntry | None) -> None:
             if entry is not None:
                 self.refresh_list(select_id=entry.id)
@@ -309,7 +306,8 @@ class WaitlistScreen(Screen[None]):
         entry = self._selected_or_say()
         if entry is None:
             return
-        self.app.start_booking(
+        start_booking(
+            self.app,
             patient_id=entry.patient_id,
             type_id=entry.type_id,
             resource_id=entry.resource_id,

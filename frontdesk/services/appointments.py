@@ -56,6 +56,7 @@ __all__ = [
 ]
 
 BOOKING_ROLES = ("receptionist", "manager")
+CLINIC_ROLES = ("receptionist", "manager", "clinical", "provider")
 #: Statuses that hold their time on the book (cancelled and no-show free it).
 ACTIVE_STATUSES = ("booked", "confirmed", "arrived", "roomed", "with_provider", "checked_out")
 #: Which status may follow which; everything else is refused.
@@ -123,7 +124,7 @@ def _check_override(desk: Desk, override: Override | None, problem: str) -> str:
     """The override's reason, naming the manager who gave it; NeedsOverride naming
     `problem` when no manager (signed in, or approving) gave one."""
     approver = override.approver if override else None
-    if approver is not None and approver.is_manager:
+    if approver is not None and approver.is_manager and _still_a_manager(desk, approver):
         manager = approver.username
     elif desk.actor is not None and desk.actor.is_manager:
         manager = desk.actor.username
@@ -135,6 +136,15 @@ def _check_override(desk: Desk, override: Override | None, problem: str) -> str:
         raise NeedsOverride(f"{problem} A manager can override this with a reason.")
     reason = one_line(override.reason, "reason for the override", max_length=80, required=True)
     return f"{reason} (by {manager})" if manager else reason
+
+
+def _still_a_manager(desk: Desk, approver: Actor) -> bool:
+    """Whether the approving manager is, in this transaction, an active manager login (an
+    approval given a moment ago does not outlive a deactivation or a change of role)."""
+    row = desk.db.execute(
+        "SELECT role, active FROM staff WHERE id = ?", (approver.staff_id,)
+    ).fetchone()
+    return row is not None and row[0] == "manager" and bool(row[1])
 
 
 def _check_hours(desk: Desk, resource: Resource, day: dt.date, start: int, end: int) -> str | None:
@@ -224,10 +234,12 @@ def _resolve_slot(
     kind = schedule.get_type(desk, booking.type_id)
     if not kind.active:
         raise Conflict(f"{kind.name} is no longer offered.")
-    if kind.needs_room and resource.kind != "room":
-        raise Invalid(f"{kind.name} needs a room; book it in a room's column.")
-    if kind.resource_ids and resource.id not in kind.resource_ids:
-        raise Invalid(f"{resource.name} does not take {kind.name}.")
+    if not schedule.takes(kind, resource):
+        raise Invalid(
+            f"{kind.name} needs a room; book it in a room's column."
+            if kind.needs_room and resource.kind != "room"
+            else f"{resource.name} does not take {kind.name}."
+        )
     minutes = kind.minutes if booking.minutes is None else booking.minutes
     if isinstance(minutes, bool) or not isinstance(minutes, int):
         raise Invalid("A length is 5 to 480 minutes, in steps of 5.")
@@ -487,11 +499,14 @@ def set_status(desk: Desk, appointment_id: int, to_status: str, reason: str = ""
     """Confirm, mark arrived (also "arrived late"), roomed, with provider, checked out or
     no-show, by the status model; Conflict for a move it does not allow (e.g. a no-show
     before the appointment starts). Check-out creates the type's recall, if it has one."""
-    desk.require_role((*BOOKING_ROLES, "clinical", "provider"), "change an appointment")
     if to_status == "cancelled":
         raise Invalid("Cancel with a reason.")
     if to_status not in STATUS_WORDS:
         raise Invalid("That is not an appointment status.")
+    # The clinic side moves a visit along (roomed, with the provider); what the front desk
+    # answers for (confirming, arrivals, no-shows, check-out) stays with the front desk.
+    roles = CLINIC_ROLES if to_status in ("roomed", "with_provider") else BOOKING_ROLES
+    desk.require_role(roles, f"mark an appointment {STATUS_WORDS[to_status]}")
     reason = one_line(reason, "reason", max_length=80)
     with write(desk.db):
         _change_status(desk, appointment_id, to_status, reason)
@@ -511,6 +526,19 @@ def _recall_after_visit(desk: Desk, appointment_id: int) -> None:
         return
     visit = from_stored(starts_at).to(desk.clock.tz)
     due = visit.shift(months=months).date()
+    already = desk.db.execute(
+        "SELECT id FROM recalls WHERE patient_id = ? AND status = 'due' AND kind = ?"
+        " COLLATE NOCASE",
+        (patient_id, kind),
+    ).fetchone()
+    if already is not None:  # one recall of a kind at a time: this visit moves it on
+        desk.db.execute(
+            "UPDATE recalls SET due_date = ? WHERE id = ?", (due.isoformat(), already[0])
+        )
+        audit.record(
+            desk, "recall moved", "recalls", already[0], f"after appointment {appointment_id}"
+        )
+        return
     recall_id = desk.db.execute(
         "INSERT INTO recalls (patient_id, kind, due_date, type_id, source, created_by,"
         " created_at) VALUES (?, ?, ?, ?, 'checkout', ?, ?)",
@@ -574,8 +602,8 @@ def reschedule(
         old = get_appointment(desk, appointment_id)
         if old.status not in ("booked", "confirmed", "no_show"):
             raise Conflict(
-                f"This appointment is {STATUS_WORDS[old.status]}; only a booked or confirmed "
-                "one can be moved."
+                f"This appointment is {STATUS_WORDS[old.status]}; only a booked, confirmed "
+                "or no-show one can be moved."
             )
         if booking.patient_id != old.patient_id:
             raise Invalid("A rescheduled appointment keeps its patient.")

@@ -151,7 +151,11 @@ def book_day(desk: Desk, day: dt.date, resource_ids: tuple[int, ...] | None = No
         appointments=appointments,
         closed=schedule.closed_day(desk.db, day),
         version=(
-            tuple((a.id, a.status, a.starts_at, a.ends_at, a.resource_id) for a in appointments),
+            # Everything the grid or its detail line shows of an appointment.
+            tuple(
+                (a.id, a.status, a.starts_at, a.ends_at, a.resource_id, a.patient_name, a.notes)
+                for a in appointments
+            ),
             tuple((b.id, b.starts_at, b.ends_at) for b in blocks),
         ),
     )

@@ -102,9 +102,7 @@ def find_openings(
     resources = [
         r
         for r in schedule.list_resources(desk)
-        if (resource_id is None or r.id == resource_id)
-        and (not kind.resource_ids or r.id in kind.resource_ids)
-        and (not kind.needs_room or r.kind == "room")
+        if (resource_id is None or r.id == resource_id) and schedule.takes(kind, r)
     ]
     if not resources:
         raise Invalid(f"No provider or room on the book takes {kind.name}.")

@@ -151,11 +151,11 @@ def add_recall(
     if due.year > today.year + MAX_YEARS_AHEAD:
         raise BadTime(f"The due date ({due:%m/%d/%Y}) is more than {MAX_YEARS_AHEAD} years away.")
     notes = one_line(notes, "notes", max_length=200)
-    if type_id is not None:
-        appointment_type = schedule.get_type(desk, type_id)
-        if not appointment_type.active:
-            raise Conflict(f"{appointment_type.name} is no longer offered.")
     with write(desk.db):
+        if type_id is not None:  # inside: another desk may retire the type meanwhile
+            appointment_type = schedule.get_type(desk, type_id)
+            if not appointment_type.active:
+                raise Conflict(f"{appointment_type.name} is no longer offered.")
         patient = desk.db.execute(
             "SELECT active FROM patients WHERE id = ?", (patient_id,)
         ).fetchone()

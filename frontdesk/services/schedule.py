@@ -77,6 +77,7 @@ __all__ = [
     "set_type_active",
     "set_weekly_hours",
     "special_days",
+    "takes",
     "upcoming_blocks",
     "weekly_hours",
 ]
@@ -564,7 +565,7 @@ def close_day(desk: Desk, day: dt.date, reason: str) -> None:
         desk.db.execute(
             "INSERT INTO closed_days (day, reason) VALUES (?, ?)", (day.isoformat(), reason)
         )
-        audit.record(desk, "day closed to bookings", "closed_days", None, f"{day}: {reason}")
+        audit.record(desk, "day closed to bookings", "closed_days", None, str(day))
 
 
 def reopen_day(desk: Desk, day: dt.date) -> None:
@@ -745,6 +746,14 @@ _TYPE_COLUMNS = (
     "id, name, minutes, colour, cosmetic, needs_room, double_book, default_fee_codes,"
     " recall_months, recall_kind, active"
 )
+
+
+def takes(kind: AppointmentType, resource: Resource) -> bool:
+    """Whether `resource`'s column may be booked with `kind`: a type that needs a room goes
+    in a room, and a type that lists its columns goes only in those."""
+    if kind.needs_room and resource.kind != "room":
+        return False
+    return not kind.resource_ids or resource.id in kind.resource_ids
 
 
 def _types(db: FrontDeskDatabase, where: str, params: tuple = ()) -> list[AppointmentType]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING
 
-from frontdesk.data.clock import from_stored, local_wall_time, parse_date
+from frontdesk.data.clock import from_stored, local_wall_time
 from frontdesk.data.db import write
 from frontdesk.data.models import ROLES, WaitlistEntry
 from frontdesk.errors import BadTime, Conflict, Invalid, NotFound
@@ -48,18 +48,12 @@ _SELECT = (
 
 
 def read_date(value: dt.date | str, what: str) -> dt.date:
-    """A date given as a date or typed (MM/DD/YYYY or YYYY-MM-DD); Invalid naming `what`."""
+    """A date given as a date or typed (MM/DD/YYYY or YYYY-MM-DD); BadTime naming `what`."""
     if isinstance(value, dt.datetime):
         return value.date()
     if isinstance(value, dt.date):
         return value
-    text = str(value).strip()
-    if not text:
-        raise Invalid(f"Enter the {what} (MM/DD/YYYY).")
-    day = parse_date(text)
-    if day is None:
-        raise Invalid(f"'{text}' is not a date; write the {what} as MM/DD/YYYY.")
-    return day
+    return schedule.read_date(str(value), what)
 
 
 def _entries(desk: Desk, where: str, params: tuple = ()) -> list[WaitlistEntry]:
@@ -112,18 +106,21 @@ def add_to_waitlist(
     if time_of_day not in TIMES_OF_DAY:
         raise Invalid("Choose a time of day: any, morning or afternoon.")
     notes = one_line(notes, "notes", max_length=200)
-    kind = schedule.get_type(desk, type_id)
-    if not kind.active:
-        raise Conflict(f"{kind.name} is no longer offered.")
-    if resource_id is not None:
-        resource = schedule.get_resource(desk, resource_id)
-        if not resource.active:
-            raise Conflict(f"{resource.name} is no longer on the book.")
-        if kind.needs_room and resource.kind != "room":
-            raise Invalid(f"{kind.name} needs a room; choose a room or anyone.")
-        if kind.resource_ids and resource.id not in kind.resource_ids:
-            raise Invalid(f"{resource.name} does not take {kind.name}.")
     with write(desk.db):
+        # Checked inside the transaction: another desk may retire the type meanwhile.
+        kind = schedule.get_type(desk, type_id)
+        if not kind.active:
+            raise Conflict(f"{kind.name} is no longer offered.")
+        if resource_id is not None:
+            resource = schedule.get_resource(desk, resource_id)
+            if not resource.active:
+                raise Conflict(f"{resource.name} is no longer on the book.")
+            if not schedule.takes(kind, resource):
+                raise Invalid(
+                    f"{kind.name} needs a room; choose a room or anyone."
+                    if kind.needs_room and resource.kind != "room"
+                    else f"{resource.name} does not take {kind.name}."
+                )
         patient = desk.db.execute(
             "SELECT active FROM patients WHERE id = ?", (patient_id,)
         ).fetchone()

@@ -10,9 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from functools import lru_cache
 
-from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
 from rich.style import Style
 from textual import events
@@ -25,6 +23,7 @@ from textual.widget import Widget
 from frontdesk.data.clock import clock_text
 from frontdesk.data.models import Appointment, Block
 from frontdesk.services.book import STATUS_WORDS, BookDay, wall_minutes
+from frontdesk.widgets.form import fit
 
 __all__ = ["STATUS_MARKS", "BookGrid", "GridColumn", "GridItem", "GridModel", "build_grid"]
 
@@ -267,10 +266,14 @@ class BookGrid(Widget, can_focus=True):
 
     @property
     def current_appointment(self) -> Appointment | None:
-        for item in self.current_items:
-            if item.appointment is not None:
-                return item.appointment
-        return None
+        """The appointment under the cursor: one that holds its time before a no-show."""
+        shown = _appointments(self.current_items)
+        return shown[0].appointment if shown else None
+
+    @property
+    def current_holders(self) -> int:
+        """How many appointments hold the time under the cursor (2 or more: double-booked)."""
+        return sum(1 for item in _appointments(self.current_items) if item.style != "noshow")
 
     def move_to(self, column: int, row: int) -> None:
         """Put the cursor on a cell, repainting only what changed."""
@@ -362,7 +365,7 @@ class BookGrid(Widget, can_focus=True):
             header = self._style("header")
             segments.append(Segment(" " * _GUTTER, header))
             for column in columns:
-                segments.append(Segment(_fit(self.model.columns[column].title, cell), header))
+                segments.append(Segment(fit(self.model.columns[column].title, cell), header))
         else:
             row = self._top + y - 1
             if row >= len(self.model.rows):
@@ -376,7 +379,7 @@ class BookGrid(Widget, can_focus=True):
                 if (column, row) == (self.column, self.row) and self.has_focus:
                     style = self._style("cursor")
                 segments.append(Segment("│", self._style("rule")))
-                segments.append(Segment(_fit(text, cell - 1), style))
+                segments.append(Segment(fit(text, cell - 1), style))
         used = sum(segment.cell_length for segment in segments)
         if used < width:
             segments.append(Segment(" " * (width - used), self._style("free")))
@@ -385,12 +388,13 @@ class BookGrid(Widget, can_focus=True):
     def _cell(self, column: int, row: int, minute: int) -> tuple[str, Style]:
         items = self.model.at(column, row)
         if items:
-            appointments = [item for item in items if item.appointment is not None]
+            appointments = _appointments(items)
             item = appointments[0] if appointments else items[0]
             offset = row - item.first_row
             text = item.lines[offset] if offset < len(item.lines) else ""
-            if offset == 0 and len(appointments) > 1:
-                text = f"{text[:1]}+{len(appointments) - 1} {text[1:]}"
+            holders = sum(1 for each in appointments if each.style != "noshow")
+            if offset == 0 and holders > 1:
+                text = f"{text[:1]}+{holders - 1} {text[1:]}"
             return text, self._style(item.style if item.style in _STYLES else "blue")
         grid_column = self.model.columns[column]
         if grid_column.closed is not None:
@@ -406,6 +410,14 @@ class BookGrid(Widget, can_focus=True):
         self.refresh(self._cell_region(self.column, self.row))
 
 
+def _appointments(items: list[GridItem]) -> list[GridItem]:
+    """The appointments among `items`, those holding their time first (a no-show last)."""
+    return sorted(
+        (item for item in items if item.appointment is not None),
+        key=lambda item: item.style == "noshow",
+    )
+
+
 _STYLES = {
     "block",
     "noshow",
@@ -418,11 +430,3 @@ _STYLES = {
     "yellow",
     "grey",
 }
-
-
-@lru_cache(maxsize=4096)
-def _fit(text: str, width: int) -> str:
-    """`text` cut or padded to exactly `width` cells."""
-    if cell_len(text) > width:
-        return set_cell_size(text, width - 1) + "…"
-    return set_cell_size(text, width)

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
+from rich.cells import cell_len, set_cell_size
 from rich.text import Text
 from textual import events
 from textual.app import ComposeResult
@@ -15,12 +17,21 @@ from textual.widgets import Input, Label, Select, Static
 from frontdesk.data.money import DEFAULT_CEILING_CENTS, Money
 from frontdesk.errors import FrontDeskError
 
-__all__ = ["Choice", "ErrorLine", "Field", "FormRow", "MoneyInput", "plain"]
+__all__ = ["Choice", "ErrorLine", "Field", "FormRow", "MoneyInput", "fit", "plain"]
 
 
 def plain(*values: object) -> tuple[Text, ...]:
     """Table cells shown as typed: a name like "[b]Bob" is text, never markup."""
     return tuple(Text(str(value)) for value in values)
+
+
+@lru_cache(maxsize=4096)
+def fit(text: str, width: int) -> str:
+    """`text` in exactly `width` terminal cells: cut with "…" or padded with spaces
+    (wide characters count double)."""
+    if cell_len(text) > width:
+        return set_cell_size(text, width - 1) + "…"
+    return set_cell_size(text, width)
 
 
 class Field(Input):
@@ -103,7 +114,6 @@ class FormRow(Horizontal):
 
     DEFAULT_CSS = """
     FormRow { height: auto; margin-bottom: 1; }
-    .dense FormRow { margin-bottom: 0; }
     FormRow > Label { width: 18; padding-right: 1; text-align: right; }
     FormRow > Input, FormRow > Select { width: 1fr; }
     """

@@ -115,7 +115,8 @@ async def test_booking_a_free_slot_through_the_keys(console, desk):
         await pilot.press(*"100010", "enter")  # an account number: one patient
         await pilot.pause()
         name = db_value(
-            console, "SELECT last_name || ', ' || first_name FROM patients WHERE account_no = ?",
+            console,
+            "SELECT last_name || ', ' || first_name FROM patients WHERE account_no = ?",
             "100010",
         )
         assert f"Patient: {name}" in screen_text(console)
@@ -295,9 +296,12 @@ async def test_another_sessions_booking_appears_without_a_key(console, practice_
         screen._poll()  # what the two-second timer does
         await pilot.pause()
         assert screen.grid.current_appointment is not None
-        version = screen._version
-        screen._poll()  # nothing new: nothing reloaded
-        assert screen._version is version
+        # Nothing new: the book is not read again, and the grid is not repainted.
+        reloads, refreshes = [], []
+        screen.reload = lambda **kw: reloads.append(kw)
+        screen.grid.refresh = lambda *a, **kw: refreshes.append(a)
+        screen._poll()
+        assert reloads == [] and refreshes == []
     other_db.close()
 
 
@@ -317,3 +321,49 @@ async def test_week_view_shows_seven_days_of_one_column(console):
         await pilot.pause()
         assert "Tuesday 12/01/2026" in screen_text(console)
         assert screen.grid.current_column.title == "Dr O'Connor"
+
+
+async def test_the_waitlist_opens_over_the_book_which_keeps_its_day(console):
+    async with console.run_test(size=SIZE, notifications=True) as pilot:
+        screen = await _open_book(pilot)
+        await pilot.press("pagedown", "down", "down")
+        await pilot.pause()
+        row = screen.grid.row
+        await pilot.press("l")
+        await pilot.pause()
+        assert "Waitlist" in screen_text(console)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert console.screen is screen
+        assert "Wednesday 11/25/2026" in screen_text(console)
+        assert screen.grid.row == row
+
+
+async def test_a_slot_rebooked_after_a_no_show_opens_the_new_booking(console, desk):
+    manager = desk.signed_in(actor(desk, "dokafor"))
+    no_show = console.db.execute(
+        "SELECT a.id, a.starts_at, r.short_name, a.resource_id, a.type_id FROM appointments a"
+        " JOIN resources r ON r.id = a.resource_id WHERE a.status = 'no_show'"
+        " AND a.starts_at < '2026-11-24' AND a.type_id IN (SELECT id FROM appointment_types"
+        " WHERE name = 'Biopsy') ORDER BY a.starts_at DESC"
+    ).fetchone()
+    local = desk.clock.local(no_show[1])
+    minute = local.hour * 60 + local.minute
+    rebooked = appointments.book(
+        manager,
+        appointments.Booking(
+            patient_id=7,
+            resource_id=no_show[3],
+            type_id=no_show[4],
+            day=local.date(),
+            start_minute=minute,
+        ),
+        override=appointments.Override(reason="Walk-in after a no-show"),
+        same_patient_ok=True,
+    )
+    async with console.run_test(size=WIDE, notifications=True) as pilot:
+        screen = await _open_book(pilot)
+        await _go_to(pilot, local.date())
+        await _cursor_to(pilot, screen, no_show[2], minute)
+        assert screen.grid.current_appointment.id == rebooked.id
+        assert "double-booked" not in screen_text(console)

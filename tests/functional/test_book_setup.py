@@ -147,15 +147,31 @@ async def test_manager_blocks_a_lunch_and_a_booked_stretch_is_refused(console) -
         assert console.db.execute(
             "SELECT kind, starts_at, ends_at FROM blocks ORDER BY id DESC LIMIT 1"
         ).fetchone() == ("lunch", "2026-12-21T18:00:00.000000Z", "2026-12-21T19:00:00.000000Z")
-        # Remove it again.
-        await _select_row(pilot, console, "bs-blocks-table", "Mon 12/21 12:00pm-1:00pm")
+
+
+async def test_manager_removes_a_vacation_day_and_it_can_be_booked_again(console) -> None:
+    async with console.run_test(size=SIZE, notifications=True) as pilot:
+        await _book_setup(pilot, console)
+        await pilot.press("5")
+        await pilot.pause()
+        await _select_row(pilot, console, "bs-blocks-table", "Mon 12/07 all day")
         await pilot.press("d")
         await pilot.pause()
         assert isinstance(console.screen, ConfirmDialog)
         await pilot.press("y")
         await pilot.pause()
-        assert "Mon 12/21 12:00pm-1:00pm Dr Vargas lunch " not in _rows(console, "bs-blocks-table")
-        assert db_value(console, "SELECT count(*) FROM blocks WHERE removed_at IS NULL") == blocks
+        assert "Mon 12/07 all day Lindqvist NP vacation Vacation" not in _rows(
+            console, "bs-blocks-table"
+        )
+        assert "Removed the vacation block" in screen_text(console)
+        assert (
+            db_value(
+                console,
+                "SELECT count(*) FROM blocks WHERE kind = 'vacation' AND removed_at IS NULL"
+                " AND starts_at = '2026-12-07T06:00:00.000000Z'",
+            )
+            == 0
+        )
 
 
 async def test_manager_closes_a_day_and_a_booked_day_is_refused(console) -> None:
@@ -177,12 +193,19 @@ async def test_manager_closes_a_day_and_a_booked_day_is_refused(console) -> None
         assert db_value(console, "SELECT reason FROM closed_days WHERE day = '2026-12-28'") == (
             "Snow"
         )
-        # Reopen it.
-        await _select_row(pilot, console, "bs-closed-table", "Mon 12/28/2026")
+
+
+async def test_manager_reopens_christmas_day(console) -> None:
+    async with console.run_test(size=SIZE, notifications=True) as pilot:
+        await _book_setup(pilot, console)
+        await pilot.press("4")
+        await pilot.pause()
+        await _select_row(pilot, console, "bs-closed-table", "Fri 12/25/2026")
         await pilot.press("d", "y")
         await pilot.pause()
-        assert "Mon 12/28/2026 Snow" not in _rows(console, "bs-closed-table")
-        assert db_value(console, "SELECT count(*) FROM closed_days WHERE day = '2026-12-28'") == 0
+        assert "Fri 12/25/2026 Christmas Day" not in _rows(console, "bs-closed-table")
+        assert "The practice is open on Fri 12/25/2026." in screen_text(console)
+        assert db_value(console, "SELECT count(*) FROM closed_days WHERE day = '2026-12-25'") == 0
 
 
 async def test_a_day_off_for_one_provider_is_set_and_listed(console) -> None:
@@ -192,14 +215,14 @@ async def test_a_day_off_for_one_provider_is_set_and_listed(console) -> None:
         await pilot.pause()
         # Column (first: Dr Vargas), date, hours ("off" kept), note.
         await pilot.press("tab")
-        await _type(pilot, "12/21/2026", "", "CME course")
+        await _type(pilot, "12/21/2026", "", "CME")
         await pilot.press("enter")
         await pilot.pause()
-        assert _rows(console, "bs-days-table") == ["Mon 12/21/2026 Dr Vargas off CME course"]
+        assert _rows(console, "bs-days-table") == ["Mon 12/21/2026 Dr Vargas off CME"]
         assert "Saved the day's hours." in screen_text(console)
         assert console.db.execute(
             "SELECT day, start_minute, end_minute, note FROM hours_exceptions"
-        ).fetchall() == [("2026-12-21", None, None, "CME course")]
+        ).fetchall() == [("2026-12-21", None, None, "CME")]
 
 
 async def test_taking_off_a_provider_with_appointments_to_come_says_why(console) -> None:
@@ -222,9 +245,10 @@ async def test_a_room_type_named_for_a_provider_is_refused_then_saved_for_a_room
         types = db_value(console, "SELECT count(*) FROM appointment_types")
         await pilot.press("6", "a")
         await pilot.pause()
-        # Name and minutes typed; cosmetic and "needs a room" chosen; columns typed.
-        await pilot.press(*"Tattoo", "tab", *"30", "tab", "tab", "down", "down", "enter")
-        await pilot.press("tab", "down", "down", "enter")
+        # Name and minutes typed; cosmetic and "needs a room" chosen; columns named.
+        await pilot.press(*"Tattoo", "tab", *"30")
+        console.screen.query_one("#bs-type-cosmetic").value = True
+        console.screen.query_one("#bs-type-room").value = True
         console.screen.query_one("#bs-type-columns").value = "Dr Vargas"
         await pilot.press("ctrl+s")
         await pilot.pause()

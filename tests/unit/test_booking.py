@@ -653,7 +653,7 @@ def test_reschedule_keeps_the_patient_and_only_moves_a_booked_appointment(
     set_local(clock, "2027-01-12 09:55")
     set_status(desk, old.id, "arrived")
     before = state(desk)
-    with pytest.raises(Conflict, match="only a booked or confirmed one can be moved"):
+    with pytest.raises(Conflict, match="only a booked, confirmed or no-show one can be moved"):
         reschedule(desk, old.id, slot(desk, "Dr Vargas", "New patient visit", "2:00pm"))
     assert state(desk) == before
 
@@ -930,4 +930,44 @@ def test_someone_elses_waitlist_entry_is_refused(receptionist_desk: Desk) -> Non
     before = state(desk)
     with pytest.raises(Invalid, match="another patient"):
         book(desk, slot(desk, "Dr Vargas", "New patient visit"), waitlist_id=entry)
+    assert state(desk) == before
+
+
+def test_only_the_front_desk_marks_no_shows_and_the_clinic_rooms_patients(desk):
+    from frontdesk.services import appointments
+
+    provider = desk.signed_in(actor(desk, "evargas"))
+    nurse = desk.signed_in(actor(desk, "lortega"))
+    desk.clock.advance(hours=5)  # 2:30pm: the morning's visits are over
+    past = desk.db.execute(
+        "SELECT id FROM appointments WHERE status = 'booked' AND ends_at < ? ORDER BY starts_at"
+        " DESC",
+        (desk.clock.stamp(),),
+    ).fetchone()[0]
+    with pytest.raises(AccessDenied, match="no-show"):
+        appointments.set_status(provider, past, "no_show")
+    assert desk.db.execute("SELECT status FROM appointments WHERE id = ?", (past,)).fetchone() == (
+        "booked",
+    )
+    (arrived,) = desk.db.execute(
+        "SELECT id FROM appointments WHERE status IN ('booked', 'confirmed') AND starts_at > ?"
+        " AND starts_at < '2026-11-25' ORDER BY starts_at",
+        (desk.clock.stamp(),),
+    ).fetchone()
+    appointments.set_status(desk.signed_in(actor(desk, "anguyen")), arrived, "arrived")
+    assert appointments.set_status(nurse, arrived, "roomed").status == "roomed"
+
+
+def test_an_approval_does_not_outlive_the_managers_deactivation(receptionist_desk: Desk) -> None:
+    desk = receptionist_desk
+    manager = actor(desk, "dokafor")
+    desk.db.execute("UPDATE staff SET active = 0 WHERE id = ?", (manager.staff_id,))
+    desk.db.conn.commit()
+    before = state(desk)
+    with pytest.raises(NeedsOverride):
+        book(
+            desk,
+            slot(desk, "Dr Vargas", "Follow-up", "7:30am"),
+            override=Override("Approved before she left", approver=manager),
+        )
     assert state(desk) == before

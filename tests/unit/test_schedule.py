@@ -395,7 +395,7 @@ def test_manager_closes_an_empty_day_and_opens_it_again(manager_desk: Desk) -> N
         "day closed to bookings",
         "closed_days",
         None,
-        "2026-12-28: Staff training",
+        "2026-12-28",
     )
     with pytest.raises(Conflict, match="already closed on Mon 12/28/2026"):
         schedule.close_day(manager_desk, day, "Again")
