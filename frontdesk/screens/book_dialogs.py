@@ -15,7 +15,7 @@ from textual.widgets.option_list import Option
 
 from frontdesk.data.models import Appointment, AppointmentEvent, Opening, WaitlistEntry
 from frontdesk.errors import FrontDeskError, Invalid
-from frontdesk.services import openings, schedule
+from frontdesk.services import openings, schedule, visit_types
 from frontdesk.services.book import STATUS_WORDS, when_text
 from frontdesk.widgets.form import Choice, ErrorLine, Field, FormRow, plain
 
@@ -232,7 +232,7 @@ class FindOpenings(ModalScreen[Opening | None]):
 
     def compose(self) -> ComposeResult:
         desk = self.app.desk
-        types = schedule.list_types(desk)
+        types = visit_types.list_types(desk)
         resources = schedule.list_resources(desk)
         type_ids = [t.id for t in types]
         resource_ids = [r.id for r in resources]

@@ -20,7 +20,7 @@ from frontdesk.screens.book_setup_pane import (
     column_choice,
     day_text,
 )
-from frontdesk.services import schedule
+from frontdesk.services import block_time, schedule
 from frontdesk.widgets.form import Choice, Field, FormRow
 
 __all__ = [
@@ -241,7 +241,7 @@ class BlockForm(SetupForm[Block | None]):
         day = schedule.read_date(self.value("bs-block-date"), "first day")
         last = self.value("bs-block-last")
         start, end = self.value("bs-block-from"), self.value("bs-block-to")
-        return schedule.add_block_on(
+        return block_time.add_block_on(
             self.app.desk,
             resource_id,
             self.choice("bs-block-kind"),
@@ -280,7 +280,7 @@ class BlockFilter(SetupForm[tuple[int | None, dt.date, dt.date] | None]):
         first = schedule.read_date(self.value("bs-filter-from"), "first day")
         last = schedule.read_date(self.value("bs-filter-to"), "last day")
         resource_id = self.choice("bs-filter-column") or None
-        schedule.upcoming_blocks(self.app.desk, first, last, resource_id)  # checks the range
+        block_time.upcoming_blocks(self.app.desk, first, last, resource_id)  # checks the range
         return resource_id, first, last
 
 
@@ -306,7 +306,7 @@ class BlocksPane(SetupPane):
             self._first = desk.clock.business_date()
             self._last = self._first + dt.timedelta(days=BLOCK_DAYS_SHOWN)
         headings = _headings(desk)
-        blocks = schedule.upcoming_blocks(desk, self._first, self._last, self._resource_id)
+        blocks = block_time.upcoming_blocks(desk, self._first, self._last, self._resource_id)
         where = headings.get(self._resource_id, "") if self._resource_id else "every column"
         self.caption(
             f"{len(blocks)} block(s), {where}, {self._first:%m/%d/%Y}-{self._last:%m/%d/%Y}"
@@ -316,7 +316,7 @@ class BlocksPane(SetupPane):
             (
                 str(b.id),
                 (
-                    schedule.block_span(b, desk.clock.tz),
+                    block_time.block_span(b, desk.clock.tz),
                     headings.get(b.resource_id, ""),
                     b.kind,
                     b.note,
@@ -329,7 +329,7 @@ class BlocksPane(SetupPane):
         def saved(block: Block | None) -> None:
             if block is not None:
                 self.refresh_list(select=str(block.id))
-                span = schedule.block_span(block, self.app.desk.clock.tz)
+                span = block_time.block_span(block, self.app.desk.clock.tz)
                 self.app.notify(f"Blocked {span} ({block.kind}).", markup=False)
 
         resources = schedule.list_resources(self.app.desk)
@@ -345,7 +345,7 @@ class BlocksPane(SetupPane):
             f"Remove the {kind} block on {heading}, {when}? The time can be booked again.",
             "Remove",
             lambda: self.attempt(
-                lambda: schedule.remove_block(self.app.desk, int(key)),
+                lambda: block_time.remove_block(self.app.desk, int(key)),
                 f"Removed the {kind} block on {heading}, {when}.",
             ),
         )

@@ -12,7 +12,7 @@ from textual.widgets import DataTable, Static
 from frontdesk.data.models import AppointmentType
 from frontdesk.errors import FrontDeskError
 from frontdesk.screens.book_setup_pane import Row, SetupForm, SetupPane
-from frontdesk.services import schedule
+from frontdesk.services import schedule, visit_types
 from frontdesk.widgets.form import Choice, Field, FormRow
 
 __all__ = ["TypeForm", "TypesPane"]
@@ -112,7 +112,7 @@ class TypeForm(SetupForm[AppointmentType | None]):
         minutes = schedule.read_number(self.value("bs-type-minutes"), "length in minutes")
         recall = schedule.read_number(self.value("bs-type-recall"), "recall", required=False)
         columns = schedule.resources_from_headings(desk, self.value("bs-type-columns"))
-        return schedule.save_type(
+        return visit_types.save_type(
             desk,
             name=self.value("bs-type-name"),
             minutes=minutes or 0,
@@ -158,7 +158,7 @@ class TypesPane(SetupPane):
                     schedule.headings_text(resources, t.resource_ids),
                 ),
             )
-            for t in schedule.list_types(desk, include_inactive=True)
+            for t in visit_types.list_types(desk, include_inactive=True)
         ]
 
     def _selected(self) -> AppointmentType | None:
@@ -166,7 +166,7 @@ class TypesPane(SetupPane):
         if key is None:
             return None
         try:
-            return schedule.get_type(self.app.desk, int(key))
+            return visit_types.get_type(self.app.desk, int(key))
         except FrontDeskError as error:
             self.app.show_error(error)
             return None
@@ -196,7 +196,7 @@ class TypesPane(SetupPane):
             f"Stop offering {kind.name}? Appointments already booked keep it.",
             "Retire",
             lambda: self.attempt(
-                lambda: schedule.set_type_active(self.app.desk, kind.id, False),
+                lambda: visit_types.set_type_active(self.app.desk, kind.id, False),
                 f"{kind.name} is retired.",
             ),
         )
@@ -205,6 +205,6 @@ class TypesPane(SetupPane):
         kind = self._selected()
         if kind is not None:
             self.attempt(
-                lambda: schedule.set_type_active(self.app.desk, kind.id, True),
+                lambda: visit_types.set_type_active(self.app.desk, kind.id, True),
                 f"{kind.name} is offered again.",
             )

@@ -21,7 +21,7 @@ from textual.widgets import Input, Select, Static
 from frontdesk.data.clock import clock_text
 from frontdesk.data.models import Appointment
 from frontdesk.errors import FrontDeskError, Invalid
-from frontdesk.services import appointments, schedule
+from frontdesk.services import appointments, schedule, visit_types
 from frontdesk.widgets.dialogs import ApproveDialog, ConfirmDialog
 from frontdesk.widgets.form import Choice, ErrorLine, Field, FormRow
 from frontdesk.widgets.patient_picker import PatientPicker
@@ -75,7 +75,7 @@ class BookingDialog(ModalScreen[Appointment | None]):
     def compose(self) -> ComposeResult:
         desk = self.app.desk
         self._resources = schedule.list_resources(desk)
-        self._types = schedule.list_types(desk)
+        self._types = visit_types.list_types(desk)
         prefill = self.prefill
         resource_id = prefill.resource_id or (self._resources[0].id if self._resources else None)
         title = "Move appointment" if prefill.moving else "Book appointment"
@@ -130,7 +130,7 @@ class BookingDialog(ModalScreen[Appointment | None]):
         return [
             (f"{t.name} ({t.minutes} min)", t.id)
             for t in self._types
-            if resource is None or schedule.takes(t, resource)
+            if resource is None or visit_types.takes(t, resource)
         ]
 
     def _type_minutes(self, type_id: int | None) -> int | None:
@@ -320,7 +320,7 @@ def start_booking(
     from frontdesk.screens.book_dialogs import FindOpenings, opening_day_minute
 
     try:
-        if not schedule.list_types(app.desk):
+        if not visit_types.list_types(app.desk):
             raise Invalid("There are no appointment types yet: a manager adds them (F8).")
         if patient_id is not None and not patient_name:
             from frontdesk.services import patients

@@ -15,7 +15,7 @@ from textual.widgets import DataTable, Footer, Input, Select, Static
 from frontdesk.data.models import Recall, RecallAttempt
 from frontdesk.errors import FrontDeskError
 from frontdesk.screens.booking import start_booking
-from frontdesk.services import recalls, schedule
+from frontdesk.services import recalls, visit_types
 from frontdesk.widgets.dialogs import AskDialog
 from frontdesk.widgets.form import Choice, ErrorLine, Field, FormRow, fit, plain
 from frontdesk.widgets.patient_picker import PatientPicker
@@ -49,7 +49,7 @@ class RecallForm(ModalScreen[Recall | None]):
         self._due = due
 
     def compose(self) -> ComposeResult:
-        self._types = schedule.list_types(self.app.desk)
+        self._types = visit_types.list_types(self.app.desk)
         with VerticalScroll(id="rcf"):
             yield Static("Add a recall", classes="card-title")
             yield ErrorLine(id="rcf-error")

@@ -16,7 +16,7 @@ from textual.widgets import DataTable, Footer, Input, Select, Static
 from frontdesk.data.models import AppointmentType, Resource, WaitlistEntry
 from frontdesk.errors import FrontDeskError
 from frontdesk.screens.booking import start_booking
-from frontdesk.services import schedule, waitlist
+from frontdesk.services import schedule, visit_types, waitlist
 from frontdesk.widgets.dialogs import AskDialog
 from frontdesk.widgets.form import Choice, ErrorLine, Field, FormRow, fit, plain
 from frontdesk.widgets.patient_picker import PatientPicker
@@ -34,7 +34,7 @@ _TYPE_WIDTH = 14
 
 
 def _takes(kind: AppointmentType | None, resource: Resource) -> bool:
-    return kind is None or schedule.takes(kind, resource)
+    return kind is None or visit_types.takes(kind, resource)
 
 
 class WaitlistForm(ModalScreen[WaitlistEntry | None]):
@@ -50,7 +50,7 @@ class WaitlistForm(ModalScreen[WaitlistEntry | None]):
 
     def compose(self) -> ComposeResult:
         desk = self.app.desk
-        self._types = schedule.list_types(desk)
+        self._types = visit_types.list_types(desk)
         self._resources = schedule.list_resources(desk)
         today = self.app.clock.business_date()
         with VerticalScroll(id="wlf"):
@@ -265,7 +265,7 @@ class WaitlistScreen(Screen[None]):
     # -- actions ---------------------------------------------------------------------------
 
     def action_add(self) -> None:
-        if not schedule.list_types(self.app.desk):
+        if not visit_types.list_types(self.app.desk):
             self.app.show_error("There are no appointment types yet: a manager adds them (F8).")
             return
 

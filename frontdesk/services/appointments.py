@@ -26,7 +26,7 @@ from frontdesk.data.models import (
     Resource,
 )
 from frontdesk.errors import BadTime, Conflict, Invalid, NotFound
-from frontdesk.services import audit, schedule
+from frontdesk.services import audit, block_time, schedule, visit_types
 from frontdesk.services.book import (
     HOLDS_TIME,
     STATUS_WORDS,
@@ -197,13 +197,13 @@ def _check_slot(
     Messages name the time asked for and the column, then what is in the way."""
     tz = desk.clock.tz
     asked = f"{when_text(start, tz)}, {resource.short_name}"
-    blocks = schedule.list_blocks(desk.db, start, end, (resource.id,))
+    blocks = block_time.list_blocks(desk.db, start, end, (resource.id,))
     if blocks:
         block = blocks[0]
         raise SlotTaken(
             f"That time is blocked: {asked} ({block.kind}"
             + (f": {block.note}" if block.note else "")
-            + f", {schedule.block_span(block, tz)})."
+            + f", {block_time.block_span(block, tz)})."
         )
     taken = _overlapping(desk, "resource_id", resource.id, start, end)
     if taken:
@@ -231,10 +231,10 @@ def _resolve_slot(
     resource = schedule.get_resource(desk, booking.resource_id)
     if not resource.active:
         raise Conflict(f"{resource.name} is no longer on the book.")
-    kind = schedule.get_type(desk, booking.type_id)
+    kind = visit_types.get_type(desk, booking.type_id)
     if not kind.active:
         raise Conflict(f"{kind.name} is no longer offered.")
-    if not schedule.takes(kind, resource):
+    if not visit_types.takes(kind, resource):
         raise Invalid(
             f"{kind.name} needs a room; book it in a room's column."
             if kind.needs_room and resource.kind != "room"
@@ -467,11 +467,11 @@ def _change_status(
         raise Conflict(f"This appointment has not started yet ({when_text(starts_at, tz)}).")
     if status not in ACTIVE_STATUSES and to_status in ACTIVE_STATUSES:
         # A no-show freed its time; taking it back must not land on whoever got it since.
-        blocks = schedule.list_blocks(desk.db, starts_at, ends_at, (resource_id,))
+        blocks = block_time.list_blocks(desk.db, starts_at, ends_at, (resource_id,))
         if blocks:
             raise Conflict(
                 f"Its time has been blocked since ({blocks[0].kind}, "
-                f"{schedule.block_span(blocks[0], tz)}); book a new time instead."
+                f"{block_time.block_span(blocks[0], tz)}); book a new time instead."
             )
         taken = _overlapping(desk, "resource_id", resource_id, starts_at, ends_at, appointment_id)
         if taken and not (double_book and all(row[2] for row in taken)):

@@ -11,7 +11,8 @@ from zoneinfo import ZoneInfo
 from frontdesk.data.clock import clock_text, day_bounds
 from frontdesk.data.models import ROLES, Appointment, AppointmentEvent, Block, Resource
 from frontdesk.errors import NotFound
-from frontdesk.services import schedule
+from frontdesk.services import block_time, schedule
+from frontdesk.services.schedule import HOLDS_TIME
 
 if TYPE_CHECKING:
     from frontdesk.data.db import FrontDeskDatabase
@@ -32,8 +33,6 @@ __all__ = [
     "when_text",
 ]
 
-#: SQL for "holds its time on the book" (cancelled and no-show appointments free it).
-HOLDS_TIME = "status NOT IN ('cancelled', 'no_show')"
 STATUS_WORDS = {
     "booked": "booked",
     "confirmed": "confirmed",
@@ -142,7 +141,7 @@ def book_day(desk: Desk, day: dt.date, resource_ids: tuple[int, ...] | None = No
         if ids
         else []
     )
-    blocks = schedule.list_blocks(desk.db, start, end, ids) if ids else []
+    blocks = block_time.list_blocks(desk.db, start, end, ids) if ids else []
     return BookDay(
         day=day,
         resources=resources,

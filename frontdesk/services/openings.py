@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Literal
 from frontdesk.data.clock import day_bounds, local_wall_time, to_stored
 from frontdesk.data.models import ROLES, Opening
 from frontdesk.errors import BadTime, Conflict, Invalid
-from frontdesk.services import schedule
+from frontdesk.services import block_time, schedule, visit_types
 from frontdesk.services.book import HOLDS_TIME, local_time, wall_minutes
 
 if TYPE_CHECKING:
@@ -73,7 +73,7 @@ def _busy_days(
         (lower, end, start),
     ):
         hold(resource_id, starts_at, ends_at)
-    for block in schedule.list_blocks(desk.db, start, end):
+    for block in block_time.list_blocks(desk.db, start, end):
         hold(block.resource_id, block.starts_at, block.ends_at)
     return busy
 
@@ -95,14 +95,14 @@ def find_openings(
     desk.require_role(ROLES, "see the appointment book")
     from frontdesk.services.practice import load_settings
 
-    kind = schedule.get_type(desk, type_id)
+    kind = visit_types.get_type(desk, type_id)
     if not kind.active:
         raise Conflict(f"{kind.name} is no longer offered.")
     step = load_settings(desk.db).slot_minutes
     resources = [
         r
         for r in schedule.list_resources(desk)
-        if (resource_id is None or r.id == resource_id) and schedule.takes(kind, r)
+        if (resource_id is None or r.id == resource_id) and visit_types.takes(kind, r)
     ]
     if not resources:
         raise Invalid(f"No provider or room on the book takes {kind.name}.")

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, TextIO
 from frontdesk.data.db import write
 from frontdesk.data.models import ROLES, Recall, RecallAttempt
 from frontdesk.errors import BadTime, Conflict, FrontDeskError, Invalid, NotFound
-from frontdesk.services import audit, schedule
+from frontdesk.services import audit, visit_types
 from frontdesk.services.fields import one_line
 from frontdesk.services.waitlist import read_date
 
@@ -153,7 +153,7 @@ def add_recall(
     notes = one_line(notes, "notes", max_length=200)
     with write(desk.db):
         if type_id is not None:  # inside: another desk may retire the type meanwhile
-            appointment_type = schedule.get_type(desk, type_id)
+            appointment_type = visit_types.get_type(desk, type_id)
             if not appointment_type.active:
                 raise Conflict(f"{appointment_type.name} is no longer offered.")
         patient = desk.db.execute(

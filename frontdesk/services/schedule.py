@@ -1,5 +1,6 @@
 """The book's frame, kept by a manager: resources (its columns), weekly hours, single-day
-exceptions, practice closed days, blocks, and appointment types.
+exceptions and practice closed days (blocks: `block_time`; appointment types:
+`visit_types`).
 
 Hours are wall-clock minutes after local midnight, so a 9:00 start stays 9:00 on both
 sides of a DST change; blocks are UTC instants like appointments.
@@ -18,17 +19,12 @@ from frontdesk.data.clock import (
     clock_text,
     day_bounds,
     from_stored,
-    local_wall_time,
     parse_date,
     parse_time_of_day,
-    to_stored,
 )
 from frontdesk.data.db import write
 from frontdesk.data.models import (
-    BLOCK_KINDS,
     ROLES,
-    AppointmentType,
-    Block,
     ClosedDay,
     HoursException,
     Resource,
@@ -38,47 +34,35 @@ from frontdesk.services import audit
 from frontdesk.services.fields import one_line
 
 if TYPE_CHECKING:
-    import arrow
-
     from frontdesk.data.db import FrontDeskDatabase
     from frontdesk.services.context import Desk
 
 __all__ = [
     "COLOURS",
+    "HOLDS_TIME",
     "WEEKDAYS",
     "SpecialDay",
-    "add_block",
-    "add_block_on",
-    "block_span",
     "close_day",
     "closed_day",
     "day_hours",
     "get_resource",
-    "get_type",
     "headings_text",
     "hours_text",
-    "list_blocks",
     "list_closed_days",
     "list_exceptions",
     "list_resources",
-    "list_types",
     "parse_hours",
     "read_date",
     "read_number",
     "read_time",
-    "remove_block",
     "remove_day_hours",
     "reopen_day",
     "resources_from_headings",
     "save_resource",
-    "save_type",
     "set_day_hours",
     "set_resource_active",
-    "set_type_active",
     "set_weekly_hours",
     "special_days",
-    "takes",
-    "upcoming_blocks",
     "weekly_hours",
 ]
 
@@ -89,7 +73,7 @@ COLOURS = ("blue", "green", "purple", "orange", "teal", "pink", "yellow", "grey"
 MAX_BLOCK_DAYS = 62
 Intervals = list[tuple[int, int]]
 # Appointments that hold their time (cancelled and no-show ones free it).
-_HOLDS_TIME = "status NOT IN ('cancelled', 'no_show')"
+HOLDS_TIME = "status NOT IN ('cancelled', 'no_show')"
 
 
 # -- typed values ------------------------------------------------------------------------
@@ -369,7 +353,7 @@ def _outside_hours(desk: Desk, resource_id: int, wanted) -> int:
     count = 0
     for starts_at, ends_at in desk.db.execute(
         f"SELECT starts_at, ends_at FROM appointments WHERE resource_id = ? AND starts_at >= ?"
-        f" AND {_HOLDS_TIME}",
+        f" AND {HOLDS_TIME}",
         (resource_id, desk.clock.stamp()),
     ):
         start = from_stored(starts_at).datetime.astimezone(zone)
@@ -589,317 +573,3 @@ def list_closed_days(desk: Desk, since: dt.date) -> list[ClosedDay]:
             (since.isoformat(),),
         )
     ]
-
-
-# -- blocks ------------------------------------------------------------------------------
-
-
-_BLOCK_COLUMNS = "id, resource_id, kind, starts_at, ends_at, note"
-
-
-def add_block(
-    desk: Desk,
-    resource_id: int,
-    starts: arrow.Arrow,
-    ends: arrow.Arrow,
-    kind: str,
-    note: str = "",
-) -> Block:
-    """Block time on a resource (lunch, surgery, meeting, vacation); refused over booked
-    appointments, over a block of the same kind, for time already over, and beyond
-    MAX_BLOCK_DAYS. Manager only, audited."""
-    desk.require_manager("block time on the book")
-    if kind not in BLOCK_KINDS:
-        raise Invalid(f"A block is one of: {', '.join(BLOCK_KINDS)}.")
-    if ends <= starts:
-        raise BadTime("A block must end after it starts.")
-    if ends - starts > dt.timedelta(days=MAX_BLOCK_DAYS):
-        raise BadTime(f"A block is at most {MAX_BLOCK_DAYS} days; check the dates.")
-    if ends <= desk.clock.now():
-        raise BadTime("That time is already over; a block is for time still to come.")
-    note = one_line(note, "note", max_length=60)
-    start, end = to_stored(starts), to_stored(ends)
-    with write(desk.db):
-        resource = get_resource(desk, resource_id)
-        if not resource.active:
-            raise Conflict(f"{resource.name} is no longer on the book.")
-        (booked,) = desk.db.execute(
-            "SELECT count(*) FROM appointments WHERE resource_id = ? AND starts_at < ?"
-            f" AND ends_at > ? AND {_HOLDS_TIME}",
-            (resource_id, end, start),
-        ).fetchone()
-        if booked:
-            raise Conflict(
-                f"{booked} appointment(s) are booked on {resource.name} in that time; move "
-                "or cancel them first."
-            )
-        for other in list_blocks(desk.db, start, end, (resource_id,)):
-            if other.kind == kind:
-                raise Conflict(
-                    f"{resource.name} already has a {kind} block then "
-                    f"({block_span(other, desk.clock.tz)})."
-                )
-        block_id = desk.db.execute(
-            "INSERT INTO blocks (resource_id, kind, starts_at, ends_at, note, created_by,"
-            " created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (resource_id, kind, start, end, note, _staff_id(desk), desk.clock.stamp()),
-        ).lastrowid
-        audit.record(desk, "block added", "blocks", block_id, f"{kind} on resource {resource_id}")
-    return Block(
-        id=block_id, resource_id=resource_id, kind=kind, starts_at=start, ends_at=end, note=note
-    )
-
-
-def add_block_on(
-    desk: Desk,
-    resource_id: int,
-    kind: str,
-    day: dt.date,
-    *,
-    start_minute: int | None = None,
-    end_minute: int | None = None,
-    last_day: dt.date | None = None,
-    note: str = "",
-) -> Block:
-    """Block a stretch of one day (both times, local wall clock) or whole days from `day`
-    to `last_day` (no times; a vacation), by `add_block`'s rules. A wall time that does
-    not exist that day (the clocks jump) or happens twice is refused (BadTime)."""
-    tz = desk.clock.tz
-    if (start_minute is None) != (end_minute is None):
-        raise BadTime("Enter both times, or neither to block whole days.")
-    if start_minute is None or end_minute is None:
-        last = last_day or day
-        if last < day:
-            raise BadTime("The last day comes before the first.")
-        if (last - day).days >= MAX_BLOCK_DAYS:
-            raise BadTime(f"A block is at most {MAX_BLOCK_DAYS} days; check the dates.")
-        first, _ = day_bounds(day, tz)
-        _, after = day_bounds(last, tz)
-        return add_block(desk, resource_id, from_stored(first), from_stored(after), kind, note)
-    if last_day is not None and last_day != day:
-        raise BadTime(
-            "A block with times is on one day; leave the times empty to block whole days."
-        )
-    if not (0 <= start_minute < 1440 and 0 < end_minute <= 1440):
-        raise BadTime("That is not a time of day.")
-    if end_minute == 0 or end_minute <= start_minute:
-        raise BadTime("A block must end after it starts.")
-    starts = local_wall_time(day, dt.time(start_minute // 60, start_minute % 60), tz)
-    if end_minute == 1440:
-        ends = from_stored(day_bounds(day, tz)[1])
-    else:
-        ends = local_wall_time(day, dt.time(end_minute // 60, end_minute % 60), tz)
-    return add_block(desk, resource_id, starts, ends, kind, note)
-
-
-def remove_block(desk: Desk, block_id: int) -> None:
-    """Free a block's time again (kept, marked removed). Manager only, audited."""
-    desk.require_manager("remove a block")
-    with write(desk.db):
-        if not desk.db.execute(
-            "UPDATE blocks SET removed_at = ?, removed_by = ? WHERE id = ? AND removed_at IS NULL",
-            (desk.clock.stamp(), _staff_id(desk), block_id),
-        ).rowcount:
-            raise NotFound("That block is not on the book.")
-        audit.record(desk, "block removed", "blocks", block_id)
-
-
-def list_blocks(
-    db: FrontDeskDatabase, start: str, end: str, resource_ids: tuple[int, ...] | None = None
-) -> list[Block]:
-    """Blocks overlapping [start, end) (stored instants), on the given resources."""
-    where = ""
-    params: list[object] = [end, start]
-    if resource_ids is not None:
-        where = f" AND resource_id IN ({','.join('?' * len(resource_ids))})"
-        params += list(resource_ids)
-    return [
-        Block(**row)
-        for row in db.query(
-            f"SELECT {_BLOCK_COLUMNS} FROM blocks WHERE starts_at < ? AND ends_at > ?"
-            f" AND removed_at IS NULL{where} ORDER BY starts_at",
-            params,
-        )
-    ]
-
-
-def upcoming_blocks(
-    desk: Desk, first: dt.date, last: dt.date, resource_id: int | None = None
-) -> list[Block]:
-    """Blocks on the book from local date `first` through `last`, on one resource or all."""
-    desk.require_role(ROLES, "see the appointment book")
-    if last < first:
-        raise BadTime("The last day comes before the first.")
-    start, _ = day_bounds(first, desk.clock.tz)
-    _, end = day_bounds(last, desk.clock.tz)
-    return list_blocks(desk.db, start, end, None if resource_id is None else (resource_id,))
-
-
-def _staff_id(desk: Desk) -> int | None:
-    return desk.actor.staff_id if desk.actor else None
-
-
-# -- appointment types -------------------------------------------------------------------
-
-
-_TYPE_COLUMNS = (
-    "id, name, minutes, colour, cosmetic, needs_room, double_book, default_fee_codes,"
-    " recall_months, recall_kind, active"
-)
-
-
-def takes(kind: AppointmentType, resource: Resource) -> bool:
-    """Whether `resource`'s column may be booked with `kind`: a type that needs a room goes
-    in a room, and a type that lists its columns goes only in those."""
-    if kind.needs_room and resource.kind != "room":
-        return False
-    return not kind.resource_ids or resource.id in kind.resource_ids
-
-
-def _types(db: FrontDeskDatabase, where: str, params: tuple = ()) -> list[AppointmentType]:
-    allowed: dict[int, list[int]] = {}
-    for type_id, resource_id in db.execute(
-        "SELECT type_id, resource_id FROM appointment_type_resources ORDER BY resource_id"
-    ):
-        allowed.setdefault(type_id, []).append(resource_id)
-    return [
-        AppointmentType(**row, resource_ids=tuple(allowed.get(row["id"], ())))
-        for row in db.query(
-            f"SELECT {_TYPE_COLUMNS} FROM appointment_types {where} ORDER BY name", params
-        )
-    ]
-
-
-def list_types(desk: Desk, *, include_inactive: bool = False) -> list[AppointmentType]:
-    """Appointment types by name."""
-    desk.require_role(ROLES, "see the appointment book")
-    return _types(desk.db, "" if include_inactive else "WHERE active = 1")
-
-
-def get_type(desk: Desk, type_id: int) -> AppointmentType:
-    """One appointment type, or NotFound."""
-    found = _types(desk.db, "WHERE id = ?", (type_id,))
-    if not found:
-        raise NotFound("That appointment type does not exist.")
-    return found[0]
-
-
-def save_type(
-    desk: Desk,
-    *,
-    name: str,
-    minutes: int,
-    colour: str = "blue",
-    cosmetic: bool = False,
-    needs_room: bool = False,
-    double_book: bool = False,
-    default_fee_codes: str = "",
-    recall_months: int | None = None,
-    recall_kind: str = "",
-    resource_ids: tuple[int, ...] = (),
-    type_id: int | None = None,
-) -> AppointmentType:
-    """Add (no `type_id`) or change an appointment type. A type that needs a room is
-    booked on a room; `resource_ids` limits which resources take it (none: any).
-    Manager only, audited."""
-    desk.require_manager("change appointment types")
-    name = one_line(name, "type's name", max_length=40, required=True)
-    if not 5 <= minutes <= 480 or minutes % 5:
-        raise Invalid("A length is 5 to 480 minutes, in steps of 5.")
-    if colour not in COLOURS:
-        raise Invalid(f"Choose a colour: {', '.join(COLOURS)}.")
-    codes = one_line(default_fee_codes, "fee codes", max_length=80)
-    recall_kind = one_line(recall_kind, "recall", max_length=40)
-    if recall_months is not None and not 1 <= recall_months <= 60:
-        raise Invalid("A recall is 1 to 60 months after the visit.")
-    if not recall_months:
-        recall_months, recall_kind = None, ""  # no recall: its name would mean nothing
-    elif not recall_kind:
-        recall_kind = name
-    now = desk.clock.stamp()
-    with write(desk.db):
-        if desk.db.execute(
-            "SELECT 1 FROM appointment_types WHERE name = ? AND id IS NOT ?", (name, type_id)
-        ).fetchone():
-            raise Conflict(f"There is already an appointment type named '{name}'.")
-        for resource_id in resource_ids:
-            resource = get_resource(desk, resource_id)
-            if needs_room and resource.kind != "room":
-                raise Invalid(f"{name} needs a room, and {resource.name} is not a room.")
-        values = (
-            name,
-            minutes,
-            colour,
-            int(cosmetic),
-            int(needs_room),
-            int(double_book),
-            codes,
-            recall_months,
-            recall_kind,
-        )
-        if type_id is None:
-            type_id = desk.db.execute(
-                "INSERT INTO appointment_types (name, minutes, colour, cosmetic, needs_room,"
-                " double_book, default_fee_codes, recall_months, recall_kind, created_at,"
-                " updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (*values, now, now),
-            ).lastrowid
-            audit.record(desk, "appointment type added", "appointment_types", type_id)
-        else:
-            get_type(desk, type_id)
-            desk.db.execute(
-                "UPDATE appointment_types SET name = ?, minutes = ?, colour = ?, cosmetic = ?,"
-                " needs_room = ?, double_book = ?, default_fee_codes = ?, recall_months = ?,"
-                " recall_kind = ?, updated_at = ? WHERE id = ?",
-                (*values, now, type_id),
-            )
-            desk.db.execute("DELETE FROM appointment_type_resources WHERE type_id = ?", (type_id,))
-            audit.record(desk, "appointment type changed", "appointment_types", type_id)
-        desk.db.conn.executemany(
-            "INSERT INTO appointment_type_resources (type_id, resource_id) VALUES (?, ?)",
-            [(type_id, resource_id) for resource_id in sorted(set(resource_ids))],
-        )
-    return get_type(desk, type_id)
-
-
-def set_type_active(desk: Desk, type_id: int, active: bool) -> AppointmentType:
-    """Stop offering a type (booked ones keep it) or offer it again."""
-    desk.require_manager("change appointment types")
-    with write(desk.db):
-        kind = get_type(desk, type_id)
-        if kind.active == active:
-            raise Conflict(f"{kind.name} is already {'offered' if active else 'retired'}.")
-        desk.db.execute(
-            "UPDATE appointment_types SET active = ?, updated_at = ? WHERE id = ?",
-            (int(active), desk.clock.stamp(), type_id),
-        )
-        audit.record(
-            desk,
-            "appointment type " + ("restored" if active else "retired"),
-            "appointment_types",
-            type_id,
-        )
-    return get_type(desk, type_id)
-
-
-def block_span(block: Block, tz: str) -> str:
-    """A block's time as the desk reads it: 'Tue 11/24 12:00pm-1:00pm', 'Mon 12/07 all
-    day', 'Mon 12/07 - Fri 12/11' (whole days) or 'Mon 12/07 5:00pm - Tue 12/08 8:00am'."""
-    start = from_stored(block.starts_at).to(tz).datetime
-    end = from_stored(block.ends_at).to(tz).datetime
-
-    def minute(moment: dt.datetime) -> int:
-        return moment.hour * 60 + moment.minute
-
-    if minute(start) == 0 and minute(end) == 0 and end.date() > start.date():
-        last = end.date() - dt.timedelta(days=1)
-        if last == start.date():
-            return f"{start:%a %m/%d} all day"
-        return f"{start:%a %m/%d} - {last:%a %m/%d}"
-    if start.date() == end.date() or (
-        minute(end) == 0 and end.date() == start.date() + dt.timedelta(days=1)
-    ):
-        return f"{start:%a %m/%d} {clock_text(minute(start))}-{clock_text(minute(end))}"
-    return (
-        f"{start:%a %m/%d} {clock_text(minute(start))} - {end:%a %m/%d} {clock_text(minute(end))}"
-    )

@@ -14,7 +14,7 @@ from frontdesk.data.clock import from_stored, local_wall_time
 from frontdesk.data.db import write
 from frontdesk.data.models import ROLES, WaitlistEntry
 from frontdesk.errors import BadTime, Conflict, Invalid, NotFound
-from frontdesk.services import audit, schedule
+from frontdesk.services import audit, schedule, visit_types
 from frontdesk.services.fields import one_line
 
 if TYPE_CHECKING:
@@ -108,14 +108,14 @@ def add_to_waitlist(
     notes = one_line(notes, "notes", max_length=200)
     with write(desk.db):
         # Checked inside the transaction: another desk may retire the type meanwhile.
-        kind = schedule.get_type(desk, type_id)
+        kind = visit_types.get_type(desk, type_id)
         if not kind.active:
             raise Conflict(f"{kind.name} is no longer offered.")
         if resource_id is not None:
             resource = schedule.get_resource(desk, resource_id)
             if not resource.active:
                 raise Conflict(f"{resource.name} is no longer on the book.")
-            if not schedule.takes(kind, resource):
+            if not visit_types.takes(kind, resource):
                 raise Invalid(
                     f"{kind.name} needs a room; choose a room or anyone."
                     if kind.needs_room and resource.kind != "room"

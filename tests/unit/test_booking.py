@@ -15,7 +15,7 @@ import pytest
 
 from frontdesk.data.clock import parse_time_of_day
 from frontdesk.errors import AccessDenied, BadTime, Conflict, Invalid, NotFound
-from frontdesk.services import schedule
+from frontdesk.services import block_time, schedule, visit_types
 from frontdesk.services.appointments import (
     Booking,
     DoubleBookOffer,
@@ -237,7 +237,7 @@ def test_a_lunch_block_refuses_a_booking_over_it_until_it_is_removed(
 ) -> None:
     vargas = column(manager_desk, "Dr Vargas")
     noon = arrow.get("2027-01-12T12:00:00", tzinfo="America/Chicago")
-    lunch = schedule.add_block(manager_desk, vargas, noon, noon.shift(hours=1), "lunch")
+    lunch = block_time.add_block(manager_desk, vargas, noon, noon.shift(hours=1), "lunch")
     desk = receptionist_desk
     before = state(desk)
     with pytest.raises(SlotTaken) as refused:
@@ -248,7 +248,7 @@ def test_a_lunch_block_refuses_a_booking_over_it_until_it_is_removed(
     # Right up to lunch is fine.
     book(desk, slot(desk, "Dr Vargas", "New patient visit", "11:30am", patient=OTHER))
 
-    schedule.remove_block(manager_desk, lunch.id)
+    block_time.remove_block(manager_desk, lunch.id)
     made = book(desk, slot(desk, "Dr Vargas", "New patient visit", "12:00pm"))
     assert row(desk, made.id)["starts_at"] == "2027-01-12T18:00:00.000000Z"
 
@@ -383,7 +383,7 @@ def _inactive_resource(manager: Desk) -> Booking:
 
 
 def _retired_type(manager: Desk) -> Booking:
-    schedule.set_type_active(manager, kind(manager, "Cosmetic consult"), False)
+    visit_types.set_type_active(manager, kind(manager, "Cosmetic consult"), False)
     return slot(manager, "Dr Vargas", "Cosmetic consult")
 
 

@@ -11,7 +11,7 @@ import pytest
 
 from frontdesk.data.models import PatientDraft
 from frontdesk.errors import Conflict, Invalid
-from frontdesk.services import patients, practice, schedule
+from frontdesk.services import block_time, patients, practice, schedule, visit_types
 from frontdesk.services.appointments import Booking, book, cancel
 from frontdesk.services.book import local_time
 from frontdesk.services.context import Desk
@@ -105,7 +105,7 @@ def test_openings_keep_clear_of_blocks_and_appointments(
 ) -> None:
     vargas = column(manager_desk, "Dr Vargas")
     noon = arrow.get("2027-01-12T12:00:00", tzinfo=TZ)
-    schedule.add_block(manager_desk, vargas, noon, noon.shift(hours=1), "lunch")
+    block_time.add_block(manager_desk, vargas, noon, noon.shift(hours=1), "lunch")
     book_at(receptionist_desk, "Dr Vargas", "New patient visit", 8 * 60)
     book_at(receptionist_desk, "Dr Vargas", "Biopsy", 9 * 60 + 15, patient=12)
     book_at(receptionist_desk, "Dr Vargas", "Follow-up", 15 * 60, patient=13)
@@ -178,7 +178,7 @@ def test_types_needing_a_room_are_offered_only_in_their_room(
 
 
 def test_a_room_type_taken_by_any_column_is_offered_in_rooms_only(manager_desk: Desk) -> None:
-    tattoo = schedule.save_type(
+    tattoo = visit_types.save_type(
         manager_desk, name="Tattoo removal", minutes=30, needs_room=True, cosmetic=True
     )
     found = find_openings(manager_desk, tattoo.id, since=DAY, limit=40)
@@ -222,7 +222,7 @@ def test_openings_are_never_in_the_past(receptionist_desk: Desk, clock: FakeCloc
 
 def test_a_retired_type_has_no_openings(manager_desk: Desk) -> None:
     consult = kind(manager_desk, "Cosmetic consult")
-    schedule.set_type_active(manager_desk, consult, False)
+    visit_types.set_type_active(manager_desk, consult, False)
     with pytest.raises(Conflict, match="no longer offered"):
         find_openings(manager_desk, consult)
 

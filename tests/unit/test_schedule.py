@@ -10,7 +10,7 @@ import datetime as dt
 import pytest
 
 from frontdesk.errors import AccessDenied, BadTime, Conflict, Invalid, NotFound
-from frontdesk.services import schedule
+from frontdesk.services import block_time, schedule, visit_types
 from frontdesk.services.context import Desk
 
 EMPTY_MONDAY = dt.date(2026, 12, 21)
@@ -139,10 +139,10 @@ def test_a_receptionist_cannot_change_the_book_whatever_the_screen_did(
         lambda: schedule.remove_day_hours(desk, vargas, EMPTY_MONDAY),
         lambda: schedule.close_day(desk, EMPTY_MONDAY, "Snow"),
         lambda: schedule.reopen_day(desk, dt.date(2026, 11, 26)),
-        lambda: schedule.add_block_on(desk, vargas, "meeting", EMPTY_MONDAY),
-        lambda: schedule.remove_block(desk, 1),
-        lambda: schedule.save_type(desk, name="Sneaky", minutes=15),
-        lambda: schedule.set_type_active(desk, 1, False),
+        lambda: block_time.add_block_on(desk, vargas, "meeting", EMPTY_MONDAY),
+        lambda: block_time.remove_block(desk, 1),
+        lambda: visit_types.save_type(desk, name="Sneaky", minutes=15),
+        lambda: visit_types.set_type_active(desk, 1, False),
     ):
         with pytest.raises(AccessDenied, match="Only a manager can"):
             call()
@@ -155,10 +155,10 @@ def test_a_receptionist_cannot_change_the_book_whatever_the_screen_did(
 def test_nobody_signed_in_cannot_even_read_the_frame(desk: Desk) -> None:
     for call in (
         lambda: schedule.list_resources(desk),
-        lambda: schedule.list_types(desk),
+        lambda: visit_types.list_types(desk),
         lambda: schedule.list_closed_days(desk, EMPTY_MONDAY),
         lambda: schedule.special_days(desk, EMPTY_MONDAY),
-        lambda: schedule.upcoming_blocks(desk, EMPTY_MONDAY, EMPTY_MONDAY),
+        lambda: block_time.upcoming_blocks(desk, EMPTY_MONDAY, EMPTY_MONDAY),
     ):
         with pytest.raises(AccessDenied, match="Sign in first"):
             call()
@@ -422,7 +422,7 @@ def test_a_day_with_appointments_booked_cannot_be_closed(manager_desk: Desk) -> 
 
 def test_a_lunch_block_is_stored_as_the_instants_of_that_wall_time(manager_desk: Desk) -> None:
     vargas = _id(manager_desk, "Dr Vargas")
-    block = schedule.add_block_on(
+    block = block_time.add_block_on(
         manager_desk,
         vargas,
         "lunch",
@@ -435,7 +435,7 @@ def test_a_lunch_block_is_stored_as_the_instants_of_that_wall_time(manager_desk:
         "2026-12-21T18:00:00.000000Z",
         "2026-12-21T19:00:00.000000Z",
     )
-    assert schedule.block_span(block, "America/Chicago") == "Mon 12/21 12:00pm-1:00pm"
+    assert block_time.block_span(block, "America/Chicago") == "Mon 12/21 12:00pm-1:00pm"
     row = manager_desk.db.execute(
         "SELECT resource_id, kind, note, created_by FROM blocks WHERE id = ?", (block.id,)
     ).fetchone()
@@ -448,17 +448,17 @@ def test_a_lunch_block_is_stored_as_the_instants_of_that_wall_time(manager_desk:
     )
     # A second lunch over it is refused; a meeting over lunch is not.
     with pytest.raises(Conflict, match="already has a lunch block then"):
-        schedule.add_block_on(
+        block_time.add_block_on(
             manager_desk, vargas, "lunch", EMPTY_MONDAY, start_minute=12 * H + 30, end_minute=14 * H
         )
-    schedule.add_block_on(
+    block_time.add_block_on(
         manager_desk, vargas, "meeting", EMPTY_MONDAY, start_minute=12 * H, end_minute=14 * H
     )
 
 
 def test_a_vacation_blocks_whole_days_as_one_block(manager_desk: Desk) -> None:
     raman = _id(manager_desk, "Raman PA")
-    block = schedule.add_block_on(
+    block = block_time.add_block_on(
         manager_desk,
         raman,
         "vacation",
@@ -470,13 +470,13 @@ def test_a_vacation_blocks_whole_days_as_one_block(manager_desk: Desk) -> None:
         "2026-12-21T06:00:00.000000Z",
         "2026-12-24T06:00:00.000000Z",
     )
-    assert schedule.block_span(block, "America/Chicago") == "Mon 12/21 - Wed 12/23"
-    listed = schedule.upcoming_blocks(
+    assert block_time.block_span(block, "America/Chicago") == "Mon 12/21 - Wed 12/23"
+    listed = block_time.upcoming_blocks(
         manager_desk, dt.date(2026, 12, 22), dt.date(2026, 12, 22), raman
     )
     assert [b.id for b in listed] == [block.id]
     assert (
-        schedule.upcoming_blocks(
+        block_time.upcoming_blocks(
             manager_desk,
             dt.date(2026, 12, 22),
             dt.date(2026, 12, 22),
@@ -484,15 +484,15 @@ def test_a_vacation_blocks_whole_days_as_one_block(manager_desk: Desk) -> None:
         )
         == []
     )
-    one = schedule.add_block_on(manager_desk, raman, "meeting", dt.date(2026, 12, 28))
-    assert schedule.block_span(one, "America/Chicago") == "Mon 12/28 all day"
+    one = block_time.add_block_on(manager_desk, raman, "meeting", dt.date(2026, 12, 28))
+    assert block_time.block_span(one, "America/Chicago") == "Mon 12/28 all day"
 
 
 def test_a_block_over_booked_appointments_is_refused(manager_desk: Desk) -> None:
     vargas = _id(manager_desk, "Dr Vargas")
     before = _snapshot(manager_desk)
     with pytest.raises(Conflict, match=r"appointment\(s\) are booked on Dr. Elena Vargas"):
-        schedule.add_block_on(
+        block_time.add_block_on(
             manager_desk,
             vargas,
             "meeting",
@@ -501,7 +501,7 @@ def test_a_block_over_booked_appointments_is_refused(manager_desk: Desk) -> None
             end_minute=17 * H,
         )
     with pytest.raises(Conflict, match=r"booked on Dr\. Elena Vargas"):
-        schedule.add_block_on(
+        block_time.add_block_on(
             manager_desk, vargas, "vacation", dt.date(2026, 12, 14), last_day=EMPTY_MONDAY
         )
     assert _snapshot(manager_desk) == before
@@ -541,7 +541,9 @@ def test_a_block_that_makes_no_sense_is_refused(
 ) -> None:
     before = _snapshot(manager_desk)
     with pytest.raises(error, match=message):
-        schedule.add_block_on(manager_desk, _id(manager_desk, "Laser room"), "other", day, **extra)
+        block_time.add_block_on(
+            manager_desk, _id(manager_desk, "Laser room"), "other", day, **extra
+        )
     assert _snapshot(manager_desk) == before
 
 
@@ -550,27 +552,27 @@ def test_a_block_needs_a_known_kind_and_a_column_still_on_the_book(manager_desk:
     schedule.set_resource_active(manager_desk, room.id, False)
     before = _snapshot(manager_desk)
     with pytest.raises(Invalid, match="A block is one of"):
-        schedule.add_block_on(manager_desk, room.id, "nap", EMPTY_MONDAY)
+        block_time.add_block_on(manager_desk, room.id, "nap", EMPTY_MONDAY)
     with pytest.raises(Conflict, match="no longer on the book"):
-        schedule.add_block_on(manager_desk, room.id, "other", EMPTY_MONDAY)
+        block_time.add_block_on(manager_desk, room.id, "other", EMPTY_MONDAY)
     with pytest.raises(NotFound):
-        schedule.add_block_on(manager_desk, 9999, "other", EMPTY_MONDAY)
+        block_time.add_block_on(manager_desk, 9999, "other", EMPTY_MONDAY)
     assert _snapshot(manager_desk) == before
 
 
 def test_removing_a_block_frees_the_time_and_keeps_the_row(manager_desk: Desk) -> None:
     vargas = _id(manager_desk, "Dr Vargas")
-    block = schedule.add_block_on(
+    block = block_time.add_block_on(
         manager_desk, vargas, "surgery", EMPTY_MONDAY, start_minute=8 * H, end_minute=10 * H
     )
-    schedule.remove_block(manager_desk, block.id)
-    assert schedule.upcoming_blocks(manager_desk, EMPTY_MONDAY, EMPTY_MONDAY, vargas) == []
+    block_time.remove_block(manager_desk, block.id)
+    assert block_time.upcoming_blocks(manager_desk, EMPTY_MONDAY, EMPTY_MONDAY, vargas) == []
     assert _count(manager_desk, "SELECT removed_by FROM blocks WHERE id = ?", block.id) == (
         manager_desk.actor.staff_id
     )
     assert _last_audit(manager_desk)[:3] == ("block removed", "blocks", block.id)
     with pytest.raises(NotFound, match="not on the book"):
-        schedule.remove_block(manager_desk, block.id)
+        block_time.remove_block(manager_desk, block.id)
 
 
 # -- appointment types ---------------------------------------------------------------------
@@ -579,7 +581,7 @@ def test_removing_a_block_frees_the_time_and_keeps_the_row(manager_desk: Desk) -
 def test_manager_adds_a_type_for_two_columns_named_by_heading(manager_desk: Desk) -> None:
     columns = schedule.resources_from_headings(manager_desk, "dr vargas,  Raman PA ,")
     assert columns == (_id(manager_desk, "Dr Vargas"), _id(manager_desk, "Raman PA"))
-    added = schedule.save_type(
+    added = visit_types.save_type(
         manager_desk,
         name="Wart treatment",
         minutes=15,
@@ -603,7 +605,7 @@ def test_manager_adds_a_type_for_two_columns_named_by_heading(manager_desk: Desk
         added.id,
     )
     # Edit: any column, no recall.
-    changed = schedule.save_type(
+    changed = visit_types.save_type(
         manager_desk,
         name="Wart treatment",
         minutes=20,
@@ -625,7 +627,7 @@ def test_an_unknown_column_heading_is_named_back(manager_desk: Desk) -> None:
 def test_a_type_that_needs_a_room_is_limited_to_rooms(manager_desk: Desk) -> None:
     before = _snapshot(manager_desk)
     with pytest.raises(Invalid, match=r"Tattoo removal needs a room, and Dr\. Elena Vargas"):
-        schedule.save_type(
+        visit_types.save_type(
             manager_desk,
             name="Tattoo removal",
             minutes=30,
@@ -633,7 +635,7 @@ def test_a_type_that_needs_a_room_is_limited_to_rooms(manager_desk: Desk) -> Non
             resource_ids=(_id(manager_desk, "Laser room"), _id(manager_desk, "Dr Vargas")),
         )
     assert _snapshot(manager_desk) == before
-    saved = schedule.save_type(
+    saved = visit_types.save_type(
         manager_desk,
         name="Tattoo removal",
         minutes=30,
@@ -665,20 +667,20 @@ def test_a_bad_appointment_type_is_refused_and_nothing_is_saved(
     values = {"name": "Wart treatment", "minutes": 15} | changes
     before = _snapshot(manager_desk)
     with pytest.raises(error, match=message):
-        schedule.save_type(manager_desk, **values)
+        visit_types.save_type(manager_desk, **values)
     assert _snapshot(manager_desk) == before
 
 
 def test_a_type_is_retired_and_restored(manager_desk: Desk) -> None:
     peel = _type_id(manager_desk, "Chemical peel")
-    assert not schedule.set_type_active(manager_desk, peel, False).active
-    assert peel not in [t.id for t in schedule.list_types(manager_desk)]
+    assert not visit_types.set_type_active(manager_desk, peel, False).active
+    assert peel not in [t.id for t in visit_types.list_types(manager_desk)]
     assert _last_audit(manager_desk)[:3] == (
         "appointment type retired",
         "appointment_types",
         peel,
     )
     with pytest.raises(Conflict, match="Chemical peel is already retired"):
-        schedule.set_type_active(manager_desk, peel, False)
-    assert schedule.set_type_active(manager_desk, peel, True).active
+        visit_types.set_type_active(manager_desk, peel, False)
+    assert visit_types.set_type_active(manager_desk, peel, True).active
     assert _last_audit(manager_desk)[0] == "appointment type restored"

@@ -9,7 +9,7 @@ import pytest
 from frontdesk.data.clock import local_wall_time, to_stored
 from frontdesk.data.db import write
 from frontdesk.errors import AccessDenied, BadTime, Conflict, Invalid, NotFound
-from frontdesk.services import appointments, openings, waitlist
+from frontdesk.services import appointments, openings, visit_types, waitlist
 from frontdesk.services.context import Desk
 from tests.conftest import actor
 
@@ -309,11 +309,10 @@ def test_a_freed_slot_only_offers_types_the_column_takes(receptionist_desk, book
 
 
 def test_a_room_type_with_no_column_list_still_needs_a_room(manager_desk, book):
-    from frontdesk.services import schedule
 
     _, columns = book
-    peel = schedule.save_type(manager_desk, name="Glycolic peel", minutes=30, needs_room=True)
-    chat = schedule.save_type(manager_desk, name="Skincare chat", minutes=15)
+    peel = visit_types.save_type(manager_desk, name="Glycolic peel", minutes=30, needs_room=True)
+    chat = visit_types.save_type(manager_desk, name="Skincare chat", minutes=15)
     peel_entry = _add(manager_desk, {"x": peel.id}, columns, "x")
     chat_entry = _add(manager_desk, {"x": chat.id}, columns, "x", patient_id=2)
     assert _matches(manager_desk, columns, "Dr Vargas", WEDNESDAY, "10:00", 30) == [chat_entry.id]
