@@ -313,6 +313,7 @@ class FrontDeskApp(App[None]):
                 continue
             seen.add(binding.description)
             keys.append((self.get_key_display(binding), binding.description))
+        keys += list(getattr(self.screen, "HELP_NOTES", ()))
         if self.actor is not None and not self.locked:
             keys.append(("ctrl+p", "Command palette: every place and action you may use"))
         title = self.screen.title or type(self.screen).__name__.replace("Screen", "")

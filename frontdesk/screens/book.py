@@ -52,10 +52,19 @@ class BookScreen(Screen[None]):
 
     TITLE = "Appointment book"
     CSS_PATH = "book.tcss"
+    #: Shown in F1 help after the keys.
+    HELP_NOTES = (
+        ("arrows", "Move between slots and columns; more columns scroll sideways"),
+        ("home / end", "First / last slot of the day"),
+        ("pgdn / pgup", "Next / previous day (week, in the week view)"),
+        ("✓ ● ■ ✗", "Confirmed, in the office, checked out, no-show"),
+        ("+1", "Double-booked: s shows the next patient in the slot"),
+    )
     AUTO_FOCUS = "#book-grid"
     BINDINGS = [
         Binding("enter", "open_cell", "Book/open"),
         Binding("b", "book", "Book here", show=False),
+        Binding("s", "next_in_slot", "Next patient in slot", show=False),
         Binding("pagedown", "step(1)", "Next"),
         Binding("pageup", "step(-1)", "Prev"),
         Binding("t", "today", "Today"),
@@ -200,22 +209,26 @@ class BookScreen(Screen[None]):
             )
 
     def _describe(self, item: Appointment, others: int) -> str:
+        """Two lines that fit 80 columns: who, what, status; then the rest."""
         tz = self.app.clock.tz
-        start = when_text(item.starts_at, tz)
-        line = (
-            f"{start} {item.resource_name}: {item.patient_name} (acct {item.account_no})  ·  "
-            f"{item.type_name}, {item.minutes} min  ·  {STATUS_WORDS[item.status]}"
+        first = (
+            f"{when_text(item.starts_at, tz)} {item.resource_name}: {item.patient_name}"
+            f" · {item.type_name} {item.minutes}m · {STATUS_WORDS[item.status]}"
         )
-        extras = []
+        extras = [f"acct {item.account_no}"]
         if others > 0:
-            extras.append(f"+{others} double-booked")
+            extras.append(f"+{others} double-booked (s: next)")
         if item.override_reason:
             extras.append(f"override: {item.override_reason}")
         if item.notes:
             extras.append(item.notes)
-        return line + ("\n" + "  ·  ".join(extras) if extras else "")
+        return first + "\n" + " · ".join(extras)
 
     # -- moving around ---------------------------------------------------------------------
+
+    def action_next_in_slot(self) -> None:
+        if not self.grid.next_in_slot():
+            self.app.show_error("Only one appointment here; s shows the others of a double-book.")
 
     def action_step(self, direction: int) -> None:
         self.day += dt.timedelta(days=7 if self.week_of is not None else 1) * direction
@@ -279,7 +292,8 @@ class BookScreen(Screen[None]):
 
     def _act(self, action: str | None) -> None:
         if action:
-            self.run_action(action)
+            # After the menu has closed, so the action's own dialog opens over the book.
+            self.call_later(self.run_action, action)
 
     def action_book(self) -> None:
         from frontdesk.screens.booking import BookingDialog, Prefill
@@ -293,7 +307,7 @@ class BookScreen(Screen[None]):
             self.booked,
         )
 
-    def booked(self, appointment: Appointment | None) -> None:
+    def booked(self, appointment: Appointment | None, *, verb: str = "Booked") -> None:
         """After a booking or move: show it on the book."""
         if appointment is None:
             self.reload()
@@ -306,7 +320,7 @@ class BookScreen(Screen[None]):
                 self.grid.move_to(n, self.grid.row_for(local.hour * 60 + local.minute))
         when = when_text(appointment.starts_at, self.app.clock.tz)
         self.app.notify(
-            f"Booked {appointment.patient_name}: {when}, {appointment.resource_name}.",
+            f"{verb} {appointment.patient_name}: {when}, {appointment.resource_name}.",
             timeout=4,
             markup=False,
         )
@@ -356,7 +370,7 @@ class BookScreen(Screen[None]):
         )
 
     def _moved(self, old: Appointment, new: Appointment | None) -> None:
-        self.booked(new)
+        self.booked(new, verb="Moved")
         if new is not None:
             self._offer_waitlist(old)
 

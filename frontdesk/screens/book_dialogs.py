@@ -33,6 +33,7 @@ _ACTIONS = (
     ("a", "set_status('arrived')", "Mark arrived", ("booked", "confirmed")),
     ("m", "move", "Move / reschedule", ("booked", "confirmed", "no_show")),
     ("x", "cancel", "Cancel with a reason", ("booked", "confirmed")),
+    ("u", "set_status('booked')", "Undo: back to booked", ("arrived", "confirmed", "no_show")),
     ("h", "history", "History", None),
     ("b", "book", "Book another patient in this slot", None),
 )

@@ -13,6 +13,8 @@ import random
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
+from frontdesk.data.clock import to_stored
+
 if TYPE_CHECKING:
     from frontdesk.services.context import Desk
     from frontdesk.services.demo import DemoPlan
@@ -70,6 +72,13 @@ _ROOM_MIX = {
 }
 _DOUBLE = ("Follow-up", "Acne follow-up")
 _NOTES = ("", "", "", "", "Prefers afternoon", "Interpreter: Spanish", "Bring list of meds")
+# How a recall contact went, by how it was tried.
+_CONTACTS = (
+    ("phone", ("Left voicemail", "No answer", "Will call back", "Spoke: will book online")),
+    ("text", ("Sent", "Replied: will call")),
+    ("email", ("Sent", "Bounced")),
+    ("card", ("Mailed",)),
+)
 _RECALL_KINDS = ("Yearly skin check", "Post-Mohs check", "6-month acne check", "Mole watch")
 
 
@@ -141,7 +150,7 @@ def _status(day: dt.date, start: dt.datetime, end: dt.datetime, now: dt.datetime
     """A believable status for an appointment at `start` seen at `now`."""
     if end <= now - dt.timedelta(hours=1) or day < now.date():
         roll = rng.random()
-        if day == now.date() and roll < 0.08:
+        if (now.date() - day).days <= 3 and roll < 0.06:
             return "booked"  # nobody marked it yet: the no-show list has work to do
         return "no_show" if roll < 0.05 else "cancelled" if roll < 0.12 else "checked_out"
     if start <= now < end:
@@ -173,6 +182,17 @@ def _bookings(desk: Desk, plan: DemoPlan, rng: random.Random) -> None:
     vacation = {today + dt.timedelta(days=n) for n in range(13, 18)}  # Lindqvist, next week+
     blocks, appointments, events = [], [], []
     appointment_id = 0
+
+    seen: set[tuple[dt.date, int]] = set()
+
+    def patient(day: dt.date) -> int:
+        """A patient with no other visit that day (nobody is in two rooms at once)."""
+        for _ in range(20):
+            chosen = rng.randint(1, patients)
+            if (day, chosen) not in seen:
+                break
+        seen.add((day, chosen))
+        return chosen
 
     def at(day: dt.date, minute: int) -> dt.datetime:
         return dt.datetime.combine(day, dt.time(minute // 60, minute % 60), tzinfo=zone)
@@ -230,7 +250,7 @@ def _bookings(desk: Desk, plan: DemoPlan, rng: random.Random) -> None:
                     appointments.append(
                         (
                             appointment_id,
-                            rng.randint(1, patients),
+                            patient(day),
                             resource,
                             type_id,
                             _stamp(start),
@@ -261,7 +281,7 @@ def _bookings(desk: Desk, plan: DemoPlan, rng: random.Random) -> None:
                         appointments.append(
                             (
                                 appointment_id,
-                                rng.randint(1, patients),
+                                patient(day),
                                 resource,
                                 type_id,
                                 _stamp(start),
@@ -326,7 +346,7 @@ def _waitlist_and_recalls(desk: Desk, plan: DemoPlan, rng: random.Random) -> Non
                 part,
                 note,
                 rng.choice(staff),
-                now,
+                to_stored(desk.clock.now().shift(days=-rng.randint(1, 30))),
             )
             for name, short, part, note in wanted
         ],
@@ -353,14 +373,10 @@ def _waitlist_and_recalls(desk: Desk, plan: DemoPlan, rng: random.Random) -> Non
         ((today + dt.timedelta(days=30)).isoformat(),),
     ):
         for _ in range(rng.choice((0, 0, 1, 1, 2))):
+            method, outcomes = rng.choice(_CONTACTS)
+            when = desk.clock.now().shift(days=-rng.randint(1, 25), minutes=-rng.randint(0, 480))
             attempts.append(
-                (
-                    recall_id,
-                    now,
-                    rng.choice(("phone", "text", "email", "card")),
-                    rng.choice(("Left voicemail", "No answer", "Sent", "Will call back")),
-                    rng.choice(staff),
-                )
+                (recall_id, to_stored(when), method, rng.choice(outcomes), rng.choice(staff))
             )
     db.conn.executemany(
         "INSERT INTO recall_attempts (recall_id, at, method, outcome, staff_id)"

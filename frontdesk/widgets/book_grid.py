@@ -230,6 +230,7 @@ class BookGrid(Widget, can_focus=True):
         self.row = 0
         self._top = 0
         self._left = 0
+        self._pick = 0  # which appointment of a double-booked cursor cell is shown
         self._styles: dict[str, Style] = {}
 
     # -- the model and the cursor ----------------------------------------------------------
@@ -237,6 +238,7 @@ class BookGrid(Widget, can_focus=True):
     def show(self, model: GridModel, *, column: int | None = None, row: int | None = None) -> None:
         """Show `model`; the cursor keeps its place unless told where to go."""
         self.model = model
+        self._pick = 0
         self.column = min(self.column if column is None else column, max(len(model.columns) - 1, 0))
         self.row = min(self.row if row is None else row, max(len(model.rows) - 1, 0))
         self._scroll_to_cursor()
@@ -266,14 +268,24 @@ class BookGrid(Widget, can_focus=True):
 
     @property
     def current_appointment(self) -> Appointment | None:
-        """The appointment under the cursor: one that holds its time before a no-show."""
-        shown = _appointments(self.current_items)
-        return shown[0].appointment if shown else None
+        """The appointment under the cursor: one that holds its time before a no-show, one
+        starting in this slot first; `s` (next_in_slot) steps through the others."""
+        shown = _appointments(self.current_items, self.row)
+        return shown[self._pick % len(shown)].appointment if shown else None
 
     @property
     def current_holders(self) -> int:
         """How many appointments hold the time under the cursor (2 or more: double-booked)."""
         return sum(1 for item in _appointments(self.current_items) if item.style != "noshow")
+
+    def next_in_slot(self) -> bool:
+        """Show the next appointment of a double-booked slot; False if there is only one."""
+        if len(_appointments(self.current_items)) < 2:
+            return False
+        self._pick += 1
+        self.refresh(self._cell_region(self.column, self.row))
+        self.post_message(self.CursorMoved(self))
+        return True
 
     def move_to(self, column: int, row: int) -> None:
         """Put the cursor on a cell, repainting only what changed."""
@@ -285,6 +297,7 @@ class BookGrid(Widget, can_focus=True):
             return
         old = self._cell_region(self.column, self.row)
         self.column, self.row = column, row
+        self._pick = 0
         if self._scroll_to_cursor():
             self.refresh()
         else:
@@ -372,7 +385,7 @@ class BookGrid(Widget, can_focus=True):
                 return Strip([Segment(" " * width, self._style("free"))], width)
             minute = self.model.rows[row]
             hour = minute % 60 == 0
-            label = clock_text(minute) if hour or self.model.slot >= 15 else ""
+            label = clock_text(minute) if self.model.slot >= 10 or minute % 15 == 0 else ""
             segments.append(Segment(f"{label:>7} ", self._style("hour" if hour else "time")))
             for column in columns:
                 text, style = self._cell(column, row, minute)
@@ -388,8 +401,9 @@ class BookGrid(Widget, can_focus=True):
     def _cell(self, column: int, row: int, minute: int) -> tuple[str, Style]:
         items = self.model.at(column, row)
         if items:
-            appointments = _appointments(items)
-            item = appointments[0] if appointments else items[0]
+            appointments = _appointments(items, row)
+            pick = self._pick if (column, row) == (self.column, self.row) else 0
+            item = appointments[pick % len(appointments)] if appointments else items[0]
             offset = row - item.first_row
             text = item.lines[offset] if offset < len(item.lines) else ""
             holders = sum(1 for each in appointments if each.style != "noshow")
@@ -410,11 +424,12 @@ class BookGrid(Widget, can_focus=True):
         self.refresh(self._cell_region(self.column, self.row))
 
 
-def _appointments(items: list[GridItem]) -> list[GridItem]:
-    """The appointments among `items`, those holding their time first (a no-show last)."""
+def _appointments(items: list[GridItem], row: int | None = None) -> list[GridItem]:
+    """The appointments among `items`: those holding their time before no-shows, and
+    those starting in `row` before those running on into it from above."""
     return sorted(
         (item for item in items if item.appointment is not None),
-        key=lambda item: item.style == "noshow",
+        key=lambda item: (item.style == "noshow", row is not None and item.first_row != row),
     )
 
 

@@ -279,8 +279,7 @@ async def test_another_sessions_booking_appears_without_a_key(console, practice_
     day, minute = _free_slot(other, "Follow-up", "Dr Vargas", dt.date(2026, 11, 25))
     async with console.run_test(size=WIDE, notifications=True) as pilot:
         screen = await _open_book(pilot)
-        await pilot.press("pagedown")
-        await pilot.pause()
+        await _go_to(pilot, day)
         await _cursor_to(pilot, screen, "Dr Vargas", minute)
         assert screen.grid.current_appointment is None
         appointments.book(
@@ -367,3 +366,56 @@ async def test_a_slot_rebooked_after_a_no_show_opens_the_new_booking(console, de
         await _cursor_to(pilot, screen, no_show[2], minute)
         assert screen.grid.current_appointment.id == rebooked.id
         assert "double-booked" not in screen_text(console)
+
+
+async def test_the_menu_on_an_appointment_confirms_and_undoes(console):
+    async with console.run_test(size=WIDE, notifications=True) as pilot:
+        screen = await _open_book(pilot)
+        await pilot.press("pagedown")
+        await pilot.pause()
+        grid = screen.grid
+        while grid.current_appointment is None or grid.current_appointment.status != "booked":
+            await pilot.press("down")
+        target = grid.current_appointment.id
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "Confirm (c)" in screen_text(console)
+        await pilot.press("c")
+        await pilot.pause()
+        await pilot.pause()
+        assert db_value(console, "SELECT status FROM appointments WHERE id = ?", target) == (
+            "confirmed"
+        )
+        await pilot.press("enter", "u")
+        await pilot.pause()
+        await pilot.pause()
+        assert db_value(console, "SELECT status FROM appointments WHERE id = ?", target) == "booked"
+        assert isinstance(console.screen, BookScreen)
+
+
+async def test_s_steps_through_the_patients_of_a_double_booked_slot(console):
+    (starts_at, resource_id) = console.db.execute(
+        "SELECT starts_at, resource_id FROM appointments WHERE double_booked = 1"
+        " AND starts_at > '2026-11-25T06:00' AND status IN ('booked', 'confirmed')"
+        " ORDER BY starts_at"
+    ).fetchone()
+    both = {
+        row[0]
+        for row in console.db.execute(
+            "SELECT id FROM appointments WHERE starts_at = ? AND resource_id = ?"
+            " AND status IN ('booked', 'confirmed')",
+            (starts_at, resource_id),
+        )
+    }
+    short = db_value(console, "SELECT short_name FROM resources WHERE id = ?", resource_id)
+    local = console.clock.local(starts_at)
+    async with console.run_test(size=WIDE, notifications=True) as pilot:
+        screen = await _open_book(pilot)
+        await _go_to(pilot, local.date())
+        await _cursor_to(pilot, screen, short, local.hour * 60 + local.minute)
+        assert "double-booked (s: next)" in screen_text(console)
+        first = screen.grid.current_appointment.id
+        await pilot.press("s")
+        await pilot.pause()
+        second = screen.grid.current_appointment.id
+        assert {first, second} == both

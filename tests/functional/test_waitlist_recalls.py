@@ -30,9 +30,12 @@ async def test_the_book_opens_the_waitlist(console) -> None:
         assert isinstance(console.screen, WaitlistScreen)
         text = screen_text(console)
         assert "Waitlist: 8 waiting" in text
-        # The first entry, with its notes and since when on the line beneath.
-        assert "Dr Vargas" in text and "morning" in text
-        assert "Wants the first slot possible" in text and "waiting since 11/24/2026" in text
+        # The first entry (longest waiting), with its notes and since when beneath.
+        first = console.screen._shown[0]
+        oldest = db_value(console, "SELECT min(created_at) FROM waitlist WHERE status = 'waiting'")
+        assert first.created_at == oldest
+        since = console.clock.local(first.created_at)
+        assert first.notes in text and f"waiting since {since:MM/DD/YYYY}" in text
         await pilot.press("escape")
         await pilot.pause()
         assert type(console.screen).__name__ == "BookScreen"
