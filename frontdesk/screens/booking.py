@@ -61,6 +61,7 @@ class BookingDialog(ModalScreen[Appointment | None]):
     CSS_PATH = "booking.tcss"
     BINDINGS = [
         Binding("ctrl+s", "save", "Book"),
+        Binding("ctrl+n", "new_patient", "New patient"),
         Binding("escape", "cancel", "Cancel"),
     ]
 
@@ -112,7 +113,10 @@ class BookingDialog(ModalScreen[Appointment | None]):
                     ),
                 )
                 yield FormRow("Notes", Field(prefill.notes, id="booking-notes", max_length=200))
-            yield Static("Enter: next field   Ctrl+S: book   Esc: cancel", classes="hint")
+            yield Static(
+                "Enter: next field   Ctrl+N: new patient   Ctrl+S: book   Esc: cancel",
+                classes="hint",
+            )
 
     def _type_choice(self, resource_id: int | None, type_id: int | None) -> Choice:
         options = self._type_options(resource_id)
@@ -157,6 +161,26 @@ class BookingDialog(ModalScreen[Appointment | None]):
             f"account {event.match.account_no}"
         )
         self.query_one("#booking-type").focus()
+
+    def action_new_patient(self) -> None:
+        """Register the caller as a new patient (the patients screen's form) and pick them."""
+        if self.prefill.moving is not None or self.prefill.patient_id is not None:
+            self.app.show_error("This booking's patient is already chosen.")
+            return
+        from frontdesk.screens.patients import PatientForm
+
+        def registered(patient) -> None:
+            if patient is None:
+                return
+            self.patient_id = patient.id
+            self.patient_name = patient.display_name
+            self.query_one("#booking-patient", Static).update(
+                f"Patient: {patient.display_name}  ·  born {patient.dob:%m/%d/%Y}  ·  "
+                f"account {patient.account_no} (new)"
+            )
+            self.query_one("#booking-type").focus()
+
+        self.app.push_screen(PatientForm(), registered)
 
     # -- fields ----------------------------------------------------------------------------
 

@@ -36,7 +36,7 @@ class DeskHeader(Widget):
         app = self.app
         actor = app.actor if self._show_person else None
         person = f"{actor.full_name} ({actor.role})" if actor else ""
-        right = self.time_text()
+        right = self._shown_minute = self.time_text()
         width = self.content_size.width
         # The practice's name gives way first: who and where must stay readable.
         tail = "".join(f"  ·  {part}" for part in (app.workstation, person) if part)
@@ -50,7 +50,15 @@ class DeskHeader(Widget):
         return Text.assemble((left, "bold"), " " * max(1, width - len(left) - len(right)), right)
 
     def on_mount(self) -> None:
+        self._shown_minute = ""
         self._schedule_tick()
+        # A screen coming back to the top lays itself out again: catch up on the minutes
+        # missed while covered (the header is not repainted underneath another screen).
+        self.screen.screen_layout_refresh_signal.subscribe(self, self._catch_up)
+
+    def _catch_up(self, screen: object) -> None:
+        if self.time_text() != self._shown_minute:
+            self.refresh()
 
     def _schedule_tick(self) -> None:
         now = self.app.clock.local_now()

@@ -419,3 +419,48 @@ async def test_s_steps_through_the_patients_of_a_double_booked_slot(console):
         await pilot.pause()
         second = screen.grid.current_appointment.id
         assert {first, second} == both
+
+
+async def test_the_books_clock_catches_up_after_another_screen_covered_it(console, clock):
+    async with console.run_test(size=SIZE, notifications=True) as pilot:
+        await _open_book(pilot)
+        assert "09:30" in screen_text(console)
+        await pilot.press("l")
+        await pilot.pause()
+        clock.advance(minutes=7)  # the book's header was covered at the minute's turn
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.pause()
+        assert isinstance(console.screen, BookScreen)
+        assert "09:37" in screen_text(console)
+
+
+async def test_a_new_caller_is_registered_from_the_booking_form_and_booked(console, desk):
+    day, minute = _free_slot(
+        desk.signed_in(actor(desk, "anguyen")),
+        "New patient visit",
+        "Raman PA",
+        dt.date(2026, 12, 9),
+    )
+    async with console.run_test(size=WIDE, notifications=True) as pilot:
+        screen = await _open_book(pilot)
+        await _go_to(pilot, day)
+        await _cursor_to(pilot, screen, "Raman PA", minute)
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.press("ctrl+n")
+        await pilot.pause()
+        await pilot.press(*"Zaïre", "enter", "enter", *"Ngata-Brown", "enter", "enter")
+        await pilot.press("tab", *"02/29/1996", "enter", *"(312) 555-0199")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        await pilot.pause()
+        assert "Patient: Ngata-Brown, Zaïre" in screen_text(console), screen_text(console)
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(console.screen, BookScreen), screen_text(console)
+    row = console.db.execute(
+        "SELECT p.last_name, p.dob, a.status, a.resource_id FROM appointments a"
+        " JOIN patients p ON p.id = a.patient_id ORDER BY a.id DESC"
+    ).fetchone()
+    assert row == ("Ngata-Brown", "1996-02-29", "booked", _resource(console, "Raman PA"))
