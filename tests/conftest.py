@@ -62,6 +62,18 @@ def desk(practice_path: Path, clock: FakeClock):
     db.close()
 
 
+def column(desk: Desk, short_name: str) -> int:
+    """The id of the book's column with this heading (e.g. "Dr Vargas", "Laser room")."""
+    return desk.db.execute(
+        "SELECT id FROM resources WHERE short_name = ?", (short_name,)
+    ).fetchone()[0]
+
+
+def kind(desk: Desk, name: str) -> int:
+    """The id of the appointment type called `name` (e.g. "Follow-up")."""
+    return desk.db.execute("SELECT id FROM appointment_types WHERE name = ?", (name,)).fetchone()[0]
+
+
 def actor(desk: Desk, username: str) -> Actor:
     """The demo staff member `username`, as if signed in at the desk's workstation."""
     row = desk.db.execute(

@@ -24,7 +24,7 @@ from frontdesk.errors import FrontDeskError, Invalid
 from frontdesk.services import appointments, schedule, visit_types
 from frontdesk.widgets.dialogs import ApproveDialog, ConfirmDialog
 from frontdesk.widgets.form import Choice, ErrorLine, Field, FormRow
-from frontdesk.widgets.patient_picker import PatientPicker
+from frontdesk.widgets.patient_picker import PatientPicker, chosen_text
 
 __all__ = ["BookingDialog", "Prefill", "start_booking"]
 
@@ -156,10 +156,7 @@ class BookingDialog(ModalScreen[Appointment | None]):
     def _picked(self, event: PatientPicker.Picked) -> None:
         self.patient_id = event.match.id
         self.patient_name = event.match.name
-        self.query_one("#booking-patient", Static).update(
-            f"Patient: {event.match.name}  ·  born {event.match.dob:%m/%d/%Y}  ·  "
-            f"account {event.match.account_no}"
-        )
+        self.query_one("#booking-patient", Static).update(chosen_text(event.match))
         self.query_one("#booking-type").focus()
 
     def action_new_patient(self) -> None:

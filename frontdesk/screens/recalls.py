@@ -18,7 +18,7 @@ from frontdesk.screens.booking import start_booking
 from frontdesk.services import recalls, visit_types
 from frontdesk.widgets.dialogs import AskDialog
 from frontdesk.widgets.form import Choice, ErrorLine, Field, FormRow, fit, plain
-from frontdesk.widgets.patient_picker import PatientPicker
+from frontdesk.widgets.patient_picker import PatientPicker, chosen_text
 
 __all__ = ["AttemptForm", "RecallForm", "RecallsScreen"]
 
@@ -82,10 +82,7 @@ class RecallForm(ModalScreen[Recall | None]):
     @on(PatientPicker.Picked)
     def _picked(self, event: PatientPicker.Picked) -> None:
         self.patient_id = event.match.id
-        self.query_one("#rcf-patient", Static).update(
-            f"Patient: {event.match.name}  ·  born {event.match.dob:%m/%d/%Y}  ·  "
-            f"account {event.match.account_no}"
-        )
+        self.query_one("#rcf-patient", Static).update(chosen_text(event.match))
         self.query_one("#rcf-type").focus()
 
     @on(Select.Changed, "#rcf-type")

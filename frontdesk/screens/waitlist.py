@@ -19,7 +19,7 @@ from frontdesk.screens.booking import start_booking
 from frontdesk.services import schedule, visit_types, waitlist
 from frontdesk.widgets.dialogs import AskDialog
 from frontdesk.widgets.form import Choice, ErrorLine, Field, FormRow, fit, plain
-from frontdesk.widgets.patient_picker import PatientPicker
+from frontdesk.widgets.patient_picker import PatientPicker, chosen_text
 
 __all__ = ["WaitlistForm", "WaitlistScreen"]
 
@@ -97,10 +97,7 @@ class WaitlistForm(ModalScreen[WaitlistEntry | None]):
     @on(PatientPicker.Picked)
     def _picked(self, event: PatientPicker.Picked) -> None:
         self.patient_id = event.match.id
-        self.query_one("#wlf-patient", Static).update(
-            f"Patient: {event.match.name}  ·  born {event.match.dob:%m/%d/%Y}  ·  "
-            f"account {event.match.account_no}"
-        )
+        self.query_one("#wlf-patient", Static).update(chosen_text(event.match))
         self.query_one("#wlf-type").focus()
 
     @on(Select.Changed, "#wlf-type")

@@ -26,7 +26,7 @@ from frontdesk.data.models import (
     Resource,
 )
 from frontdesk.errors import BadTime, Conflict, Invalid, NotFound
-from frontdesk.services import audit, block_time, schedule, visit_types
+from frontdesk.services import audit, block_time, patients, schedule, visit_types
 from frontdesk.services.book import (
     HOLDS_TIME,
     STATUS_WORDS,
@@ -293,13 +293,7 @@ def book(
         # ago is seen, as is anything booked there meanwhile.
         resource, kind, start, end, start_minute, end_minute = _resolve_slot(desk, booking)
         now = desk.clock.stamp()
-        patient = desk.db.execute(
-            "SELECT active FROM patients WHERE id = ?", (booking.patient_id,)
-        ).fetchone()
-        if patient is None:
-            raise NotFound("That patient is not in the practice's records.")
-        if not patient[0]:
-            raise Conflict("That patient's record is inactive; reactivate it to book.")
+        patients.require_active(desk, booking.patient_id, "book")
         closed = schedule.closed_day(desk.db, booking.day)
         if closed is not None:
             raise Conflict(f"The practice is closed on {booking.day:%a %m/%d/%Y} ({closed}).")

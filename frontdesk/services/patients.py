@@ -28,6 +28,7 @@ __all__ = [
     "get_patient",
     "parse_dob",
     "register_patient",
+    "require_active",
     "search_patients",
     "update_patient",
 ]
@@ -190,6 +191,16 @@ def _by_number(desk: Desk, digits: str, active: str, limit: int) -> list[Patient
         for row in rows:
             found.setdefault(row[0], _match(row))
     return list(found.values())[:limit]
+
+
+def require_active(desk: Desk, patient_id: int, doing: str = "go on") -> None:
+    """NotFound for an unknown patient, Conflict for an inactive one (checked inside the
+    caller's transaction, so a record deactivated a moment ago counts)."""
+    row = desk.db.execute("SELECT active FROM patients WHERE id = ?", (patient_id,)).fetchone()
+    if row is None:
+        raise NotFound("That patient is not in the practice's records.")
+    if not row[0]:
+        raise Conflict(f"That patient's record is inactive; reactivate it to {doing}.")
 
 
 def get_patient(desk: Desk, patient_id: int) -> Patient:

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, TextIO
 from frontdesk.data.db import write
 from frontdesk.data.models import ROLES, Recall, RecallAttempt
 from frontdesk.errors import BadTime, Conflict, FrontDeskError, Invalid, NotFound
-from frontdesk.services import audit, visit_types
+from frontdesk.services import audit, patients, visit_types
 from frontdesk.services.fields import one_line
 from frontdesk.services.waitlist import read_date
 
@@ -156,13 +156,7 @@ def add_recall(
             appointment_type = visit_types.get_type(desk, type_id)
             if not appointment_type.active:
                 raise Conflict(f"{appointment_type.name} is no longer offered.")
-        patient = desk.db.execute(
-            "SELECT active FROM patients WHERE id = ?", (patient_id,)
-        ).fetchone()
-        if patient is None:
-            raise NotFound("That patient is not in the practice's records.")
-        if not patient[0]:
-            raise Conflict("That patient's record is inactive; reactivate it first.")
+        patients.require_active(desk, patient_id, "add a recall")
         already = desk.db.execute(
             "SELECT due_date FROM recalls WHERE patient_id = ? AND kind = ? COLLATE NOCASE"
             " AND status = 'due'",

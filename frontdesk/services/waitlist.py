@@ -14,7 +14,7 @@ from frontdesk.data.clock import from_stored, local_wall_time
 from frontdesk.data.db import write
 from frontdesk.data.models import ROLES, WaitlistEntry
 from frontdesk.errors import BadTime, Conflict, Invalid, NotFound
-from frontdesk.services import audit, schedule, visit_types
+from frontdesk.services import audit, patients, schedule, visit_types
 from frontdesk.services.fields import one_line
 
 if TYPE_CHECKING:
@@ -121,13 +121,7 @@ def add_to_waitlist(
                     if kind.needs_room and resource.kind != "room"
                     else f"{resource.name} does not take {kind.name}."
                 )
-        patient = desk.db.execute(
-            "SELECT active FROM patients WHERE id = ?", (patient_id,)
-        ).fetchone()
-        if patient is None:
-            raise NotFound("That patient is not in the practice's records.")
-        if not patient[0]:
-            raise Conflict("That patient's record is inactive; reactivate it first.")
+        patients.require_active(desk, patient_id, "add them to the waitlist")
         already = desk.db.execute(
             "SELECT earliest FROM waitlist WHERE patient_id = ? AND type_id = ?"
             " AND status = 'waiting'",

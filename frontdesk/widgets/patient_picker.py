@@ -20,7 +20,12 @@ from frontdesk.errors import FrontDeskError
 from frontdesk.services import patients
 from frontdesk.widgets.form import Field, plain
 
-__all__ = ["PatientPicker"]
+__all__ = ["PatientPicker", "chosen_text"]
+
+
+def chosen_text(match: PatientMatch) -> str:
+    """The line a form shows once its patient is picked."""
+    return f"Patient: {match.name}  ·  born {match.dob:%m/%d/%Y}  ·  account {match.account_no}"
 
 
 class PatientPicker(Vertical):

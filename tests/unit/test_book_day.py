@@ -21,23 +21,13 @@ from frontdesk.services.book import (
     when_text,
 )
 from frontdesk.services.context import Desk
-from tests.conftest import FakeClock
+from tests.conftest import FakeClock, column, kind
 
 TUESDAY = dt.date(2026, 11, 24)  # the demo's "today"
 # Local midnight to midnight in Chicago (CST, UTC-6), written out rather than computed.
 TUESDAY_STARTS, TUESDAY_ENDS = "2026-11-24T06:00:00.000000Z", "2026-11-25T06:00:00.000000Z"
 COLUMNS = ["Dr Vargas", "Dr O'Connor", "Raman PA", "Lindqvist NP", "Laser room", "Injectables"]
 TZ = "America/Chicago"
-
-
-def column(desk: Desk, short_name: str) -> int:
-    return desk.db.execute(
-        "SELECT id FROM resources WHERE short_name = ?", (short_name,)
-    ).fetchone()[0]
-
-
-def kind(desk: Desk, name: str) -> int:
-    return desk.db.execute("SELECT id FROM appointment_types WHERE name = ?", (name,)).fetchone()[0]
 
 
 def ids_on_tuesday(desk: Desk, resource_id: int, where: str = "status != 'cancelled'") -> list:

@@ -30,20 +30,10 @@ from frontdesk.services.appointments import (
 )
 from frontdesk.services.book import book_day, events, wall_minutes
 from frontdesk.services.context import Desk
-from tests.conftest import FakeClock, actor
+from tests.conftest import FakeClock, actor, column, kind
 
 DAY = dt.date(2027, 1, 12)  # a Tuesday (CST, UTC-6), after the demo's bookings
 PATIENT, OTHER, THIRD = 11, 12, 13
-
-
-def column(desk: Desk, short_name: str) -> int:
-    return desk.db.execute(
-        "SELECT id FROM resources WHERE short_name = ?", (short_name,)
-    ).fetchone()[0]
-
-
-def kind(desk: Desk, name: str) -> int:
-    return desk.db.execute("SELECT id FROM appointment_types WHERE name = ?", (name,)).fetchone()[0]
 
 
 def slot(

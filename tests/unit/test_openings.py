@@ -16,7 +16,7 @@ from frontdesk.services.appointments import Booking, book, cancel
 from frontdesk.services.book import local_time
 from frontdesk.services.context import Desk
 from frontdesk.services.openings import find_openings
-from tests.conftest import FakeClock
+from tests.conftest import FakeClock, column, kind
 
 TZ = "America/Chicago"
 DAY = dt.date(2027, 1, 12)  # a Tuesday after the demo's bookings: an empty book
@@ -35,16 +35,6 @@ TYPES = (
     "IPL photofacial",
     "Microneedling",
 )
-
-
-def column(desk: Desk, short_name: str) -> int:
-    return desk.db.execute(
-        "SELECT id FROM resources WHERE short_name = ?", (short_name,)
-    ).fetchone()[0]
-
-
-def kind(desk: Desk, name: str) -> int:
-    return desk.db.execute("SELECT id FROM appointment_types WHERE name = ?", (name,)).fetchone()[0]
 
 
 def starts(openings, day: dt.date | None = None) -> list[int]:
