@@ -21,7 +21,7 @@ from textual.widgets import Footer
 from frontdesk.data.clock import clock_text
 from frontdesk.data.models import Appointment
 from frontdesk.errors import FrontDeskError
-from frontdesk.services import appointments, book, schedule
+from frontdesk.services import appointment_status, book, schedule
 from frontdesk.services.book import STATUS_WORDS, when_text
 from frontdesk.widgets.book_grid import BookGrid, build_grid
 from frontdesk.widgets.dialogs import AskDialog
@@ -336,7 +336,7 @@ class BookScreen(Screen[None]):
         if appointment is None:
             return
         try:
-            appointments.set_status(self.app.desk, appointment.id, status)
+            appointment_status.set_status(self.app.desk, appointment.id, status)
         except FrontDeskError as error:
             self.app.show_error(error)
             return
@@ -386,7 +386,7 @@ class BookScreen(Screen[None]):
                 return
             reason, note = answer
             try:
-                appointments.cancel(self.app.desk, appointment.id, reason, note)
+                appointment_status.cancel(self.app.desk, appointment.id, reason, note)
             except FrontDeskError as error:
                 self.app.show_error(error)
                 return

@@ -21,7 +21,7 @@ from textual.widgets import Input, Select, Static
 from frontdesk.data.clock import clock_text
 from frontdesk.data.models import Appointment
 from frontdesk.errors import FrontDeskError, Invalid
-from frontdesk.services import appointments, schedule, visit_types
+from frontdesk.services import appointment_status, appointments, schedule, visit_types
 from frontdesk.widgets.dialogs import ApproveDialog, ConfirmDialog
 from frontdesk.widgets.form import Choice, ErrorLine, Field, FormRow
 from frontdesk.widgets.patient_picker import PatientPicker, chosen_text
@@ -256,7 +256,7 @@ class BookingDialog(ModalScreen[Appointment | None]):
         try:
             booking = self._booking()
             if self.prefill.moving is not None:
-                saved = appointments.reschedule(
+                saved = appointment_status.reschedule(
                     desk,
                     self.prefill.moving.id,
                     booking,

@@ -14,7 +14,7 @@ from textual.widgets import DataTable, Footer, Static
 from frontdesk.data.clock import clock_text
 from frontdesk.data.models import Appointment
 from frontdesk.errors import FrontDeskError
-from frontdesk.services import appointments, no_shows
+from frontdesk.services import appointment_status, no_shows
 from frontdesk.services.book import STATUS_WORDS, when_text
 from frontdesk.widgets.dialogs import ConfirmDialog
 from frontdesk.widgets.form import ErrorLine, fit, plain
@@ -182,7 +182,7 @@ class NoShowsScreen(Screen[None]):
             return
 
         def mark() -> str:
-            appointments.cancel(self.app.desk, item.id, "late_cancel")
+            appointment_status.cancel(self.app.desk, item.id, "late_cancel")
             return f"Late cancel: {self._named(item)}."
 
         self._ask(
@@ -199,7 +199,7 @@ class NoShowsScreen(Screen[None]):
             return
 
         def mark() -> str:
-            appointments.set_status(self.app.desk, item.id, "arrived", "arrived late")
+            appointment_status.set_status(self.app.desk, item.id, "arrived", "arrived late")
             return f"Arrived late: {self._named(item)}."
 
         self._ask(

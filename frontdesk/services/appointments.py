@@ -1,4 +1,5 @@
-"""Appointments: booking by the book's rules, reschedule, cancel and status changes.
+"""Appointments: booking by the book's rules (status changes, cancelling and moving are
+in `appointment_status`).
 
 Every check that depends on what others booked runs inside the booking's own
 `BEGIN IMMEDIATE` transaction, so two sessions booking one slot at the same moment end
@@ -14,13 +15,11 @@ from typing import TYPE_CHECKING
 
 from frontdesk.data.clock import (
     clock_text,
-    from_stored,
     local_wall_time,
     to_stored,
 )
 from frontdesk.data.db import write
 from frontdesk.data.models import (
-    CANCEL_REASONS,
     Appointment,
     AppointmentType,
     Resource,
@@ -29,7 +28,6 @@ from frontdesk.errors import BadTime, Conflict, Invalid, NotFound
 from frontdesk.services import audit, block_time, patients, schedule, visit_types
 from frontdesk.services.book import (
     HOLDS_TIME,
-    STATUS_WORDS,
     get_appointment,
     local_time,
     when_text,
@@ -50,32 +48,14 @@ __all__ = [
     "SamePatientElsewhere",
     "SlotTaken",
     "book",
-    "cancel",
-    "reschedule",
-    "set_status",
+    "overlapping",
+    "record_event",
+    "span_text",
 ]
 
 BOOKING_ROLES = ("receptionist", "manager")
-CLINIC_ROLES = ("receptionist", "manager", "clinical", "provider")
 #: Statuses that hold their time on the book (cancelled and no-show free it).
 ACTIVE_STATUSES = ("booked", "confirmed", "arrived", "roomed", "with_provider", "checked_out")
-#: Which status may follow which; everything else is refused.
-_NEXT: dict[str, tuple[str, ...]] = {
-    "booked": ("confirmed", "arrived", "no_show", "cancelled"),
-    "confirmed": ("booked", "arrived", "no_show", "cancelled"),
-    "arrived": ("roomed", "with_provider", "checked_out", "booked"),
-    "roomed": ("with_provider", "checked_out"),
-    "with_provider": ("checked_out",),
-    "checked_out": (),
-    "no_show": ("arrived", "booked"),
-    "cancelled": (),
-}
-REASON_WORDS = {
-    "patient_cancelled": "patient cancelled",
-    "late_cancel": "late cancel",
-    "practice_cancelled": "practice cancelled",
-    "rescheduled": "rescheduled",
-}
 
 
 class NeedsOverride(Conflict):
@@ -160,7 +140,7 @@ def _check_hours(desk: Desk, resource: Resource, day: dt.date, start: int, end: 
     )
 
 
-def _overlapping(
+def overlapping(
     desk: Desk, column: str, value: int, start: str, end: str, ignore: int | None = None
 ) -> list[tuple]:
     """Appointments holding time in [start, end) for one resource or one patient."""
@@ -174,7 +154,7 @@ def _overlapping(
     ).fetchall()
 
 
-def _span(starts_at: str, ends_at: str, tz: str) -> str:
+def span_text(starts_at: str, ends_at: str, tz: str) -> str:
     """'9:00am-9:30am' for two stored instants."""
     first, last = local_time(starts_at, tz), local_time(ends_at, tz)
     return (
@@ -205,15 +185,15 @@ def _check_slot(
             + (f": {block.note}" if block.note else "")
             + f", {block_time.block_span(block, tz)})."
         )
-    taken = _overlapping(desk, "resource_id", resource.id, start, end)
+    taken = overlapping(desk, "resource_id", resource.id, start, end)
     if taken:
-        holders = "; ".join(f"{row[1]}, {_span(row[4], row[5], tz)}" for row in taken[:2])
+        holders = "; ".join(f"{row[1]}, {span_text(row[4], row[5], tz)}" for row in taken[:2])
         if not kind.double_book or not all(row[2] for row in taken):
             raise SlotTaken(f"That slot is taken: {asked} ({holders}).")
         if not double_book:
             raise DoubleBookOffer(f"Double-book {asked} ({holders})?")
     if not same_patient_ok:
-        elsewhere = _overlapping(desk, "patient_id", patient_id, start, end)
+        elsewhere = overlapping(desk, "patient_id", patient_id, start, end)
         if elsewhere:
             first = elsewhere[0]
             raise SamePatientElsewhere(
@@ -334,7 +314,7 @@ def book(
                 now,
             ),
         ).lastrowid
-        _event(desk, appointment_id, None, "booked", override_reason)
+        record_event(desk, appointment_id, None, "booked", override_reason)
         summary = f"resource {resource.id}, type {kind.id}"
         if doubled:
             summary += ", double-booked"
@@ -404,7 +384,7 @@ def _source_row(desk: Desk, table: str, row_id: int, patient_id: int, open_statu
         raise Conflict(f"That {what} was already booked or closed.")
 
 
-def _event(
+def record_event(
     desk: Desk, appointment_id: int, from_status: str | None, to_status: str, reason: str = ""
 ) -> None:
     desk.db.execute(
@@ -420,217 +400,3 @@ def _event(
             desk.workstation,
         ),
     )
-
-
-# -- changes -----------------------------------------------------------------------------
-
-
-def _current(desk: Desk, appointment_id: int) -> tuple[str, str, str, int, int]:
-    row = desk.db.execute(
-        "SELECT a.status, a.starts_at, a.ends_at, a.resource_id, t.double_book"
-        " FROM appointments a JOIN appointment_types t ON t.id = a.type_id WHERE a.id = ?",
-        (appointment_id,),
-    ).fetchone()
-    if row is None:
-        raise NotFound("That appointment is not on the book.")
-    return row
-
-
-def _status_words(status: str) -> str:
-    return STATUS_WORDS.get(status, status)
-
-
-def _change_status(
-    desk: Desk,
-    appointment_id: int,
-    to_status: str,
-    reason: str = "",
-    cancel_reason: str | None = None,
-) -> str:
-    """Move an appointment to `to_status` inside the caller's transaction; returns the old
-    status. Conflict if the move is not allowed from where it is now, or if a no-show is
-    taken back while its freed time was booked or blocked meanwhile."""
-    status, starts_at, ends_at, resource_id, double_book = _current(desk, appointment_id)
-    if to_status not in _NEXT[status]:
-        doing = "cancelled" if to_status == "cancelled" else f"marked {_status_words(to_status)}"
-        raise Conflict(f"This appointment is marked {_status_words(status)}; it cannot be {doing}.")
-    tz = desk.clock.tz
-    future = starts_at > desk.clock.stamp()
-    later_day = from_stored(starts_at).to(tz).date() > desk.clock.business_date()
-    if (to_status == "no_show" and future) or (to_status == "arrived" and later_day):
-        raise Conflict(f"This appointment has not started yet ({when_text(starts_at, tz)}).")
-    if status not in ACTIVE_STATUSES and to_status in ACTIVE_STATUSES:
-        # A no-show freed its time; taking it back must not land on whoever got it since.
-        blocks = block_time.list_blocks(desk.db, starts_at, ends_at, (resource_id,))
-        if blocks:
-            raise Conflict(
-                f"Its time has been blocked since ({blocks[0].kind}, "
-                f"{block_time.block_span(blocks[0], tz)}); book a new time instead."
-            )
-        taken = _overlapping(desk, "resource_id", resource_id, starts_at, ends_at, appointment_id)
-        if taken and not (double_book and all(row[2] for row in taken)):
-            raise Conflict(
-                f"Its time was booked since for {taken[0][1]} "
-                f"({_span(taken[0][4], taken[0][5], tz)}); book a new time instead."
-            )
-    desk.db.execute(
-        "UPDATE appointments SET status = ?, cancel_reason = ?, updated_at = ? WHERE id = ?",
-        (to_status, cancel_reason, desk.clock.stamp(), appointment_id),
-    )
-    _event(desk, appointment_id, status, to_status, reason)
-    # Ids and codes only: the reason may be free text about the patient.
-    audit.record(
-        desk,
-        f"appointment {_status_words(to_status)}",
-        "appointments",
-        appointment_id,
-        f"{status} -> {to_status}" + (f" ({cancel_reason})" if cancel_reason else ""),
-    )
-    return status
-
-
-def set_status(desk: Desk, appointment_id: int, to_status: str, reason: str = "") -> Appointment:
-    """Confirm, mark arrived (also "arrived late"), roomed, with provider, checked out or
-    no-show, by the status model; Conflict for a move it does not allow (e.g. a no-show
-    before the appointment starts). Check-out creates the type's recall, if it has one."""
-    if to_status == "cancelled":
-        raise Invalid("Cancel with a reason.")
-    if to_status not in STATUS_WORDS:
-        raise Invalid("That is not an appointment status.")
-    # The clinic side moves a visit along (roomed, with the provider); what the front desk
-    # answers for (confirming, arrivals, no-shows, check-out) stays with the front desk.
-    roles = CLINIC_ROLES if to_status in ("roomed", "with_provider") else BOOKING_ROLES
-    desk.require_role(roles, f"mark an appointment {STATUS_WORDS[to_status]}")
-    reason = one_line(reason, "reason", max_length=80)
-    with write(desk.db):
-        _change_status(desk, appointment_id, to_status, reason)
-        if to_status == "checked_out":
-            _recall_after_visit(desk, appointment_id)
-    return get_appointment(desk, appointment_id)
-
-
-def _recall_after_visit(desk: Desk, appointment_id: int) -> None:
-    row = desk.db.execute(
-        "SELECT a.patient_id, a.starts_at, t.recall_months, t.recall_kind, t.id"
-        " FROM appointments a JOIN appointment_types t ON t.id = a.type_id WHERE a.id = ?",
-        (appointment_id,),
-    ).fetchone()
-    patient_id, starts_at, months, kind, type_id = row
-    if not months:
-        return
-    visit = from_stored(starts_at).to(desk.clock.tz)
-    due = visit.shift(months=months).date()
-    already = desk.db.execute(
-        "SELECT id FROM recalls WHERE patient_id = ? AND status = 'due' AND kind = ?"
-        " COLLATE NOCASE",
-        (patient_id, kind),
-    ).fetchone()
-    if already is not None:  # one recall of a kind at a time: this visit moves it on
-        desk.db.execute(
-            "UPDATE recalls SET due_date = ? WHERE id = ?", (due.isoformat(), already[0])
-        )
-        audit.record(
-            desk, "recall moved", "recalls", already[0], f"after appointment {appointment_id}"
-        )
-        return
-    recall_id = desk.db.execute(
-        "INSERT INTO recalls (patient_id, kind, due_date, type_id, source, created_by,"
-        " created_at) VALUES (?, ?, ?, ?, 'checkout', ?, ?)",
-        (
-            patient_id,
-            kind,
-            due.isoformat(),
-            type_id,
-            desk.actor.staff_id if desk.actor else None,
-            desk.clock.stamp(),
-        ),
-    ).lastrowid
-    audit.record(desk, "recall added", "recalls", recall_id, f"after appointment {appointment_id}")
-
-
-def cancel(desk: Desk, appointment_id: int, reason: str, note: str = "") -> Appointment:
-    """Cancel with a reason (patient cancelled, late cancel, practice cancelled); the
-    appointment and its history stay. Conflict once the patient has arrived."""
-    desk.require_role(BOOKING_ROLES, "cancel appointments")
-    if reason not in CANCEL_REASONS or reason == "rescheduled":
-        raise Invalid("Choose why: patient cancelled, late cancel or practice cancelled.")
-    note = one_line(note, "note", max_length=80)
-    words = REASON_WORDS[reason] + (f": {note}" if note else "")
-    with write(desk.db):
-        _change_status(desk, appointment_id, "cancelled", words, cancel_reason=reason)
-        # The visit will not happen: a recall this appointment had closed is due again.
-        for (recall,) in desk.db.execute(
-            "SELECT id FROM recalls WHERE appointment_id = ? AND status = 'booked'",
-            (appointment_id,),
-        ).fetchall():
-            desk.db.execute(
-                "UPDATE recalls SET status = 'due', appointment_id = NULL, closed_at = NULL"
-                " WHERE id = ?",
-                (recall,),
-            )
-            audit.record(
-                desk,
-                "recall reopened",
-                "recalls",
-                recall,
-                f"appointment {appointment_id} cancelled",
-            )
-    return get_appointment(desk, appointment_id)
-
-
-def reschedule(
-    desk: Desk,
-    appointment_id: int,
-    booking: Booking,
-    *,
-    note: str = "",
-    double_book: bool = False,
-    same_patient_ok: bool = False,
-    override: Override | None = None,
-) -> Appointment:
-    """Move an appointment: the old one is cancelled as "rescheduled" and a new one is
-    booked by the same rules, in one transaction. Returns the new appointment."""
-    desk.require_role(BOOKING_ROLES, "reschedule appointments")
-    note = one_line(note, "note", max_length=80)
-    with write(desk.db):
-        old = get_appointment(desk, appointment_id)
-        if old.status not in ("booked", "confirmed", "no_show"):
-            raise Conflict(
-                f"This appointment is {STATUS_WORDS[old.status]}; only a booked, confirmed "
-                "or no-show one can be moved."
-            )
-        if booking.patient_id != old.patient_id:
-            raise Invalid("A rescheduled appointment keeps its patient.")
-        if old.status != "no_show":
-            _change_status(
-                desk,
-                appointment_id,
-                "cancelled",
-                "rescheduled" + (f": {note}" if note else ""),
-                cancel_reason="rescheduled",
-            )
-        new = book(
-            desk,
-            booking,
-            double_book=double_book,
-            same_patient_ok=same_patient_ok,
-            override=override,
-            rescheduled_from=appointment_id,
-        )
-        # The waitlist entry or recall the old one was booked from now points at the new one.
-        for table in ("waitlist", "recalls"):
-            for (number,) in desk.db.execute(
-                f"SELECT id FROM {table} WHERE appointment_id = ? AND status = 'booked'",
-                (appointment_id,),
-            ).fetchall():
-                desk.db.execute(
-                    f"UPDATE {table} SET appointment_id = ? WHERE id = ?", (new.id, number)
-                )
-                audit.record(
-                    desk,
-                    f"{'waitlist' if table == 'waitlist' else 'recall'} moved",
-                    table,
-                    number,
-                    f"appointment {appointment_id} -> {new.id}",
-                )
-    return new

@@ -1,5 +1,5 @@
 """The no-show list: past appointments nobody resolved. Marking one (no-show, late cancel,
-arrived late) goes through `appointments.set_status` and `appointments.cancel`;
+arrived late) goes through `appointment_status.set_status` and `appointment_status.cancel`;
 `mark_no_shows` marks several at once, all or nothing."""
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from frontdesk.data.clock import to_stored
 from frontdesk.data.db import write
 from frontdesk.data.models import ROLES, Appointment
 from frontdesk.errors import Conflict, Invalid, NotFound
-from frontdesk.services.appointments import set_status
+from frontdesk.services.appointment_status import set_status
 from frontdesk.services.book import appointments_where, get_appointment, when_text
 
 if TYPE_CHECKING:

@@ -8,7 +8,7 @@ import arrow
 from frontdesk.data.models import Appointment
 from frontdesk.screens.no_shows import NoShowsScreen
 from frontdesk.screens.patients import PatientsScreen
-from frontdesk.services import appointments
+from frontdesk.services import appointment_status
 from frontdesk.services.book import patient_book_summary, when_text
 from frontdesk.services.no_shows import no_show_list
 from frontdesk.widgets.dialogs import ConfirmDialog
@@ -233,7 +233,7 @@ async def test_one_marked_at_another_desk_is_refused_and_the_list_catches_up(con
         listed = await _open(pilot, console)
         first = listed[0]
         other = console.desk.signed_in(actor(console.desk, "mbell"))
-        appointments.set_status(other, first.id, "arrived", "arrived late")
+        appointment_status.set_status(other, first.id, "arrived", "arrived late")
         await pilot.press("n", "y")
         await pilot.pause()
         text = screen_text(console)

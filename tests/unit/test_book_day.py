@@ -11,7 +11,11 @@ import pytest
 from frontdesk.data.models import PatientDraft
 from frontdesk.errors import NotFound
 from frontdesk.services import patients
-from frontdesk.services.appointments import Booking, book, cancel, set_status
+from frontdesk.services.appointment_status import cancel, set_status
+from frontdesk.services.appointments import (
+    Booking,
+    book,
+)
 from frontdesk.services.book import (
     book_day,
     events,

@@ -15,7 +15,8 @@ import pytest
 
 from frontdesk.data.clock import parse_time_of_day
 from frontdesk.errors import AccessDenied, BadTime, Conflict, Invalid, NotFound
-from frontdesk.services import block_time, schedule, visit_types
+from frontdesk.services import appointment_status, block_time, schedule, visit_types
+from frontdesk.services.appointment_status import cancel, reschedule, set_status
 from frontdesk.services.appointments import (
     Booking,
     DoubleBookOffer,
@@ -24,9 +25,6 @@ from frontdesk.services.appointments import (
     SamePatientElsewhere,
     SlotTaken,
     book,
-    cancel,
-    reschedule,
-    set_status,
 )
 from frontdesk.services.book import book_day, events, wall_minutes
 from frontdesk.services.context import Desk
@@ -924,7 +922,6 @@ def test_someone_elses_waitlist_entry_is_refused(receptionist_desk: Desk) -> Non
 
 
 def test_only_the_front_desk_marks_no_shows_and_the_clinic_rooms_patients(desk):
-    from frontdesk.services import appointments
 
     provider = desk.signed_in(actor(desk, "evargas"))
     nurse = desk.signed_in(actor(desk, "lortega"))
@@ -935,7 +932,7 @@ def test_only_the_front_desk_marks_no_shows_and_the_clinic_rooms_patients(desk):
         (desk.clock.stamp(),),
     ).fetchone()[0]
     with pytest.raises(AccessDenied, match="no-show"):
-        appointments.set_status(provider, past, "no_show")
+        appointment_status.set_status(provider, past, "no_show")
     assert desk.db.execute("SELECT status FROM appointments WHERE id = ?", (past,)).fetchone() == (
         "booked",
     )
@@ -944,8 +941,8 @@ def test_only_the_front_desk_marks_no_shows_and_the_clinic_rooms_patients(desk):
         " AND starts_at < '2026-11-25' ORDER BY starts_at",
         (desk.clock.stamp(),),
     ).fetchone()
-    appointments.set_status(desk.signed_in(actor(desk, "anguyen")), arrived, "arrived")
-    assert appointments.set_status(nurse, arrived, "roomed").status == "roomed"
+    appointment_status.set_status(desk.signed_in(actor(desk, "anguyen")), arrived, "arrived")
+    assert appointment_status.set_status(nurse, arrived, "roomed").status == "roomed"
 
 
 def test_an_approval_does_not_outlive_the_managers_deactivation(receptionist_desk: Desk) -> None:

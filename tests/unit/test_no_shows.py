@@ -9,7 +9,7 @@ import pytest
 
 from frontdesk.data.clock import from_stored
 from frontdesk.errors import AccessDenied, Conflict, Invalid
-from frontdesk.services import appointments, no_shows, practice
+from frontdesk.services import appointment_status, no_shows, practice
 from frontdesk.services.book import get_appointment, patient_book_summary, when_text
 from frontdesk.services.context import Desk
 from frontdesk.services.no_shows import no_show_list
@@ -117,9 +117,9 @@ def test_cancelled_arrived_and_marked_appointments_are_not_listed(
     receptionist_desk: Desk, noon: FakeClock
 ) -> None:
     first, second, *rest = no_show_list(receptionist_desk)
-    appointments.cancel(receptionist_desk, first.id, "late_cancel")
+    appointment_status.cancel(receptionist_desk, first.id, "late_cancel")
     assert _listed(receptionist_desk) == [second.id, *(a.id for a in rest)]
-    appointments.set_status(receptionist_desk, second.id, "arrived", "arrived late")
+    appointment_status.set_status(receptionist_desk, second.id, "arrived", "arrived late")
     assert _listed(receptionist_desk) == [a.id for a in rest]
     assert _events(receptionist_desk, first.id)[-1] == (
         first.status,
@@ -176,7 +176,7 @@ def test_marking_a_future_appointment_no_show_is_refused(receptionist_desk: Desk
     status = _status(receptionist_desk, future)
     events = _events(receptionist_desk, future)
     with pytest.raises(Conflict, match="has not started yet"):
-        appointments.set_status(receptionist_desk, future, "no_show")
+        appointment_status.set_status(receptionist_desk, future, "no_show")
     assert _status(receptionist_desk, future) == status
     assert _events(receptionist_desk, future) == events
 
@@ -202,7 +202,7 @@ def test_an_appointment_marked_at_another_desk_is_refused_by_name(
     found = get_appointment(receptionist_desk, first)
     named = f"{found.patient_name}, {when_text(found.starts_at, noon.tz)}: "
     other = receptionist_desk.signed_in(actor(receptionist_desk, "mbell"))
-    appointments.cancel(other, first, "patient_cancelled")
+    appointment_status.cancel(other, first, "patient_cancelled")
     with pytest.raises(Conflict, match=rf"^{re.escape(named)}.*cancelled.*cannot be"):
         no_shows.mark_no_shows(receptionist_desk, [first])
     assert _status(receptionist_desk, first) == "cancelled"

@@ -12,7 +12,11 @@ import pytest
 from frontdesk.data.models import PatientDraft
 from frontdesk.errors import Conflict, Invalid
 from frontdesk.services import block_time, patients, practice, schedule, visit_types
-from frontdesk.services.appointments import Booking, book, cancel
+from frontdesk.services.appointment_status import cancel
+from frontdesk.services.appointments import (
+    Booking,
+    book,
+)
 from frontdesk.services.book import local_time
 from frontdesk.services.context import Desk
 from frontdesk.services.openings import find_openings
