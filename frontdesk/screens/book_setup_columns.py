@@ -16,7 +16,7 @@ from textual.widgets.option_list import Option
 from frontdesk.data.models import Resource
 from frontdesk.errors import FrontDeskError
 from frontdesk.screens.book_setup_pane import HOURS_HINT, Row, SetupForm, SetupPane
-from frontdesk.services import accounts, schedule
+from frontdesk.services import accounts, schedule, working_hours
 from frontdesk.widgets.form import Choice, Field, FormRow, plain
 
 __all__ = ["ColumnForm", "ColumnsPane", "HoursDialog", "HoursPane"]
@@ -192,8 +192,10 @@ class HoursDialog(SetupForm[int | None]):
         yield Static(HOURS_HINT, classes="bs-form-note")
 
     def save(self) -> int:
-        stretches = schedule.parse_hours(self.value("bs-hours-text"))
-        return schedule.set_weekly_hours(self.app.desk, self._resource.id, self._weekday, stretches)
+        stretches = working_hours.parse_hours(self.value("bs-hours-text"))
+        return working_hours.set_weekly_hours(
+            self.app.desk, self._resource.id, self._weekday, stretches
+        )
 
 
 class HoursPane(Vertical):
@@ -248,9 +250,9 @@ class HoursPane(Vertical):
         table.clear()
         if resource is None:
             return
-        week = schedule.weekly_hours(self.app.desk, resource.id)
+        week = working_hours.weekly_hours(self.app.desk, resource.id)
         for weekday, name in enumerate(schedule.WEEKDAYS):
-            table.add_row(*plain(name, schedule.hours_text(week[weekday])), key=str(weekday))
+            table.add_row(*plain(name, working_hours.hours_text(week[weekday])), key=str(weekday))
         table.move_cursor(row=row)
 
     @on(OptionList.OptionHighlighted, "#bs-hours-columns")

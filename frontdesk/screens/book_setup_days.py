@@ -20,7 +20,7 @@ from frontdesk.screens.book_setup_pane import (
     column_choice,
     day_text,
 )
-from frontdesk.services import block_time, schedule
+from frontdesk.services import block_time, schedule, working_hours
 from frontdesk.widgets.form import Choice, Field, FormRow
 
 __all__ = [
@@ -68,8 +68,8 @@ class DayHoursForm(SetupForm[tuple[str, int] | None]):
         if resource_id is None:
             raise Invalid("Choose the column.")
         day = schedule.read_date(self.value("bs-day-date"))
-        stretches = schedule.parse_hours(self.value("bs-day-hours"))
-        outside = schedule.set_day_hours(
+        stretches = working_hours.parse_hours(self.value("bs-day-hours"))
+        outside = working_hours.set_day_hours(
             self.app.desk, resource_id, day, stretches, self.value("bs-day-note")
         )
         return f"{resource_id}:{day.isoformat()}", outside
@@ -87,7 +87,7 @@ class DayHoursPane(SetupPane):
     def rows(self) -> list[Row]:
         desk = self.app.desk
         headings = _headings(desk)
-        days = schedule.special_days(desk, desk.clock.business_date())
+        days = working_hours.special_days(desk, desk.clock.business_date())
         self.caption("One column's own hours on one date (they replace its weekly hours).")
         return [
             (
@@ -95,7 +95,7 @@ class DayHoursPane(SetupPane):
                 (
                     day_text(d.day),
                     headings.get(d.resource_id, ""),
-                    schedule.hours_text(list(d.stretches)),
+                    working_hours.hours_text(list(d.stretches)),
                     d.note,
                 ),
             )
@@ -128,7 +128,7 @@ class DayHoursPane(SetupPane):
             f"Remove {heading}'s own hours on {day_text(day)}? Its weekly hours apply again.",
             "Remove",
             lambda: self.attempt(
-                lambda: schedule.remove_day_hours(self.app.desk, int(resource_id), day),
+                lambda: working_hours.remove_day_hours(self.app.desk, int(resource_id), day),
                 f"{heading} keeps the weekly hours on {day_text(day)}.",
             ),
         )
@@ -152,7 +152,7 @@ class CloseDayForm(SetupForm[dt.date | None]):
 
     def save(self) -> dt.date:
         day = schedule.read_date(self.value("bs-close-date"))
-        schedule.close_day(self.app.desk, day, self.value("bs-close-reason"))
+        working_hours.close_day(self.app.desk, day, self.value("bs-close-reason"))
         return day
 
 
@@ -170,7 +170,7 @@ class ClosedPane(SetupPane):
         self.caption("Days the whole practice is closed; nothing can be booked on them.")
         return [
             (c.day.isoformat(), (day_text(c.day), c.reason))
-            for c in schedule.list_closed_days(desk, desk.clock.business_date())
+            for c in working_hours.list_closed_days(desk, desk.clock.business_date())
         ]
 
     def action_close_day(self) -> None:
@@ -191,7 +191,7 @@ class ClosedPane(SetupPane):
             f"Open the practice again on {day_text(day)}? It can be booked again.",
             "Reopen",
             lambda: self.attempt(
-                lambda: schedule.reopen_day(self.app.desk, day),
+                lambda: working_hours.reopen_day(self.app.desk, day),
                 f"The practice is open on {day_text(day)}.",
             ),
         )

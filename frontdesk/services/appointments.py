@@ -25,7 +25,7 @@ from frontdesk.data.models import (
     Resource,
 )
 from frontdesk.errors import BadTime, Conflict, Invalid, NotFound
-from frontdesk.services import audit, block_time, patients, schedule, visit_types
+from frontdesk.services import audit, block_time, patients, schedule, visit_types, working_hours
 from frontdesk.services.book import (
     HOLDS_TIME,
     get_appointment,
@@ -129,14 +129,14 @@ def _still_a_manager(desk: Desk, approver: Actor) -> bool:
 
 def _check_hours(desk: Desk, resource: Resource, day: dt.date, start: int, end: int) -> str | None:
     """A sentence saying why [start, end) is outside the resource's hours, or None."""
-    stretches = schedule.day_hours(desk.db, day).get(resource.id, [])
+    stretches = working_hours.day_hours(desk.db, day).get(resource.id, [])
     if any(s <= start and end <= e for s, e in stretches):
         return None
     if not stretches:
         return f"{resource.name} does not work on {day:%a %m/%d/%Y}."
     return (
         f"{clock_text(start)}-{clock_text(end)} is outside {resource.name}'s hours on "
-        f"{day:%a %m/%d} ({schedule.hours_text(stretches)})."
+        f"{day:%a %m/%d} ({working_hours.hours_text(stretches)})."
     )
 
 
@@ -274,7 +274,7 @@ def book(
         resource, kind, start, end, start_minute, end_minute = _resolve_slot(desk, booking)
         now = desk.clock.stamp()
         patients.require_active(desk, booking.patient_id, "book")
-        closed = schedule.closed_day(desk.db, booking.day)
+        closed = working_hours.closed_day(desk.db, booking.day)
         if closed is not None:
             raise Conflict(f"The practice is closed on {booking.day:%a %m/%d/%Y} ({closed}).")
         doubled = _check_slot(

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 from frontdesk.data.clock import clock_text, day_bounds
 from frontdesk.data.models import ROLES, Appointment, AppointmentEvent, Block, Resource
 from frontdesk.errors import NotFound
-from frontdesk.services import block_time, schedule
+from frontdesk.services import block_time, schedule, working_hours
 from frontdesk.services.schedule import HOLDS_TIME
 
 if TYPE_CHECKING:
@@ -145,10 +145,10 @@ def book_day(desk: Desk, day: dt.date, resource_ids: tuple[int, ...] | None = No
     return BookDay(
         day=day,
         resources=resources,
-        hours=schedule.day_hours(desk.db, day),
+        hours=working_hours.day_hours(desk.db, day),
         blocks=blocks,
         appointments=appointments,
-        closed=schedule.closed_day(desk.db, day),
+        closed=working_hours.closed_day(desk.db, day),
         version=(
             # Everything the grid or its detail line shows of an appointment.
             tuple(

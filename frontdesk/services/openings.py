@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Literal
 from frontdesk.data.clock import day_bounds, local_wall_time, to_stored
 from frontdesk.data.models import ROLES, Opening
 from frontdesk.errors import BadTime, Conflict, Invalid
-from frontdesk.services import block_time, schedule, visit_types
+from frontdesk.services import block_time, schedule, visit_types, working_hours
 from frontdesk.services.book import HOLDS_TIME, local_time, wall_minutes
 
 if TYPE_CHECKING:
@@ -115,7 +115,7 @@ def find_openings(
         week_end = min(day + dt.timedelta(days=6), last)
         busy_days = _busy_days(desk, day, week_end)
         while day <= week_end and len(found) < limit:
-            hours = schedule.day_hours(desk.db, day)
+            hours = working_hours.day_hours(desk.db, day)
             busy = busy_days.get(day, {})
             earliest = now.hour * 60 + now.minute + 1 if day == now.date() else 0
             today: list[Opening] = []

@@ -15,7 +15,7 @@ import pytest
 
 from frontdesk.data.clock import parse_time_of_day
 from frontdesk.errors import AccessDenied, BadTime, Conflict, Invalid, NotFound
-from frontdesk.services import appointment_status, block_time, schedule, visit_types
+from frontdesk.services import appointment_status, block_time, schedule, visit_types, working_hours
 from frontdesk.services.appointment_status import cancel, reschedule, set_status
 from frontdesk.services.appointments import (
     Booking,
@@ -565,7 +565,7 @@ def test_a_booking_across_the_spring_gap_ends_an_hour_later_on_the_wall_clock(
 ) -> None:
     gap_day = dt.date(2027, 3, 14)  # 2:00am becomes 3:00am
     laser = column(manager_desk, "Laser room")
-    schedule.set_day_hours(manager_desk, laser, gap_day, [(0, 3 * 60)], note="Night study")
+    working_hours.set_day_hours(manager_desk, laser, gap_day, [(0, 3 * 60)], note="Night study")
     desk = receptionist_desk
     # An hour from 1:30am CST is 3:30am CDT: past the hours, though 1:30 + 60 minutes
     # would look like 2:30 to a wall-clock sum.

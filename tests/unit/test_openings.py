@@ -11,7 +11,7 @@ import pytest
 
 from frontdesk.data.models import PatientDraft
 from frontdesk.errors import Conflict, Invalid
-from frontdesk.services import block_time, patients, practice, schedule, visit_types
+from frontdesk.services import block_time, patients, practice, visit_types, working_hours
 from frontdesk.services.appointment_status import cancel
 from frontdesk.services.appointments import (
     Booking,
@@ -183,7 +183,7 @@ def test_closed_days_and_sundays_are_skipped(manager_desk: Desk) -> None:
     desk = manager_desk
     # Special hours on Christmas do not open a closed day.
     laser = column(desk, "Laser room")
-    schedule.set_day_hours(desk, laser, dt.date(2026, 12, 25), [(480, 720)], note="Holiday")
+    working_hours.set_day_hours(desk, laser, dt.date(2026, 12, 25), [(480, 720)], note="Holiday")
     thanksgiving = dt.date(2026, 11, 26)
     found = find_openings(desk, kind(desk, "Follow-up"), since=thanksgiving, limit=500, days=40)
     days = days_of(found)
@@ -228,8 +228,8 @@ def test_openings_skip_times_a_dst_change_skips_or_repeats(
     set_local(clock, "2026-10-30 09:00")
     laser = column(desk, "Laser room")
     fall_back, spring = dt.date(2026, 11, 1), dt.date(2027, 3, 14)
-    schedule.set_day_hours(desk, laser, fall_back, [(0, 4 * 60)], note="Night study")
-    schedule.set_day_hours(desk, laser, spring, [(0, 3 * 60)], note="Night study")
+    working_hours.set_day_hours(desk, laser, fall_back, [(0, 4 * 60)], note="Night study")
+    working_hours.set_day_hours(desk, laser, spring, [(0, 3 * 60)], note="Night study")
     hair = kind(desk, "Laser hair removal")
     autumn = find_openings(desk, hair, since=fall_back, limit=200, days=1)
     assert starts(autumn) == [0, 15, 30, 45, 120, 135, 150, 165, 180, 195, 210]  # no 1:xx

@@ -10,7 +10,7 @@ import datetime as dt
 import pytest
 
 from frontdesk.errors import AccessDenied, BadTime, Conflict, Invalid, NotFound
-from frontdesk.services import block_time, schedule, visit_types
+from frontdesk.services import block_time, schedule, visit_types, working_hours
 from frontdesk.services.context import Desk
 
 EMPTY_MONDAY = dt.date(2026, 12, 21)
@@ -74,7 +74,7 @@ def _snapshot(desk: Desk) -> tuple:
     ],
 )
 def test_hours_are_read_as_the_desk_types_them(typed: str, stretches: list) -> None:
-    assert schedule.parse_hours(typed) == stretches
+    assert working_hours.parse_hours(typed) == stretches
 
 
 @pytest.mark.parametrize(
@@ -93,15 +93,17 @@ def test_hours_are_read_as_the_desk_types_them(typed: str, stretches: list) -> N
 )
 def test_hours_that_make_no_sense_are_refused_saying_why(typed: str, message: str) -> None:
     with pytest.raises(Invalid, match=message):
-        schedule.parse_hours(typed)
+        working_hours.parse_hours(typed)
 
 
 def test_hours_read_back_the_way_they_are_shown() -> None:
-    shown = schedule.hours_text([(8 * H, 12 * H), (13 * H, 17 * H)])
+    shown = working_hours.hours_text([(8 * H, 12 * H), (13 * H, 17 * H)])
     assert shown == "8:00am-12:00pm, 1:00pm-5:00pm"
-    assert schedule.parse_hours(shown) == [(8 * H, 12 * H), (13 * H, 17 * H)]
-    assert schedule.hours_text([]) == "off"
-    assert schedule.parse_hours(schedule.hours_text([(18 * H, 24 * H)])) == [(18 * H, 24 * H)]
+    assert working_hours.parse_hours(shown) == [(8 * H, 12 * H), (13 * H, 17 * H)]
+    assert working_hours.hours_text([]) == "off"
+    assert working_hours.parse_hours(working_hours.hours_text([(18 * H, 24 * H)])) == [
+        (18 * H, 24 * H)
+    ]
 
 
 def test_typed_dates_times_and_numbers_say_what_is_wrong() -> None:
@@ -134,11 +136,11 @@ def test_a_receptionist_cannot_change_the_book_whatever_the_screen_did(
     for call in (
         lambda: schedule.save_resource(desk, name="Dr. New", kind="provider"),
         lambda: schedule.set_resource_active(desk, vargas, False),
-        lambda: schedule.set_weekly_hours(desk, vargas, 1, []),
-        lambda: schedule.set_day_hours(desk, vargas, EMPTY_MONDAY, []),
-        lambda: schedule.remove_day_hours(desk, vargas, EMPTY_MONDAY),
-        lambda: schedule.close_day(desk, EMPTY_MONDAY, "Snow"),
-        lambda: schedule.reopen_day(desk, dt.date(2026, 11, 26)),
+        lambda: working_hours.set_weekly_hours(desk, vargas, 1, []),
+        lambda: working_hours.set_day_hours(desk, vargas, EMPTY_MONDAY, []),
+        lambda: working_hours.remove_day_hours(desk, vargas, EMPTY_MONDAY),
+        lambda: working_hours.close_day(desk, EMPTY_MONDAY, "Snow"),
+        lambda: working_hours.reopen_day(desk, dt.date(2026, 11, 26)),
         lambda: block_time.add_block_on(desk, vargas, "meeting", EMPTY_MONDAY),
         lambda: block_time.remove_block(desk, 1),
         lambda: visit_types.save_type(desk, name="Sneaky", minutes=15),
@@ -149,15 +151,15 @@ def test_a_receptionist_cannot_change_the_book_whatever_the_screen_did(
     assert _snapshot(desk) == before
     # Reading the book is for everyone at the desk.
     assert len(schedule.list_resources(desk)) == 6
-    assert schedule.weekly_hours(desk, vargas)[1] == [(8 * H, 17 * H)]
+    assert working_hours.weekly_hours(desk, vargas)[1] == [(8 * H, 17 * H)]
 
 
 def test_nobody_signed_in_cannot_even_read_the_frame(desk: Desk) -> None:
     for call in (
         lambda: schedule.list_resources(desk),
         lambda: visit_types.list_types(desk),
-        lambda: schedule.list_closed_days(desk, EMPTY_MONDAY),
-        lambda: schedule.special_days(desk, EMPTY_MONDAY),
+        lambda: working_hours.list_closed_days(desk, EMPTY_MONDAY),
+        lambda: working_hours.special_days(desk, EMPTY_MONDAY),
         lambda: block_time.upcoming_blocks(desk, EMPTY_MONDAY, EMPTY_MONDAY),
     ):
         with pytest.raises(AccessDenied, match="Sign in first"):
@@ -270,9 +272,9 @@ def test_a_new_column_comes_off_the_book_and_back(manager_desk: Desk) -> None:
 
 def test_manager_sets_a_new_columns_tuesday_hours(manager_desk: Desk) -> None:
     room = schedule.save_resource(manager_desk, name="Procedure room 2", kind="room")
-    stretches = schedule.parse_hours("8:00-12:00, 1:00pm-5:00pm")
-    assert schedule.set_weekly_hours(manager_desk, room.id, 1, stretches) == 0
-    week = schedule.weekly_hours(manager_desk, room.id)
+    stretches = working_hours.parse_hours("8:00-12:00, 1:00pm-5:00pm")
+    assert working_hours.set_weekly_hours(manager_desk, room.id, 1, stretches) == 0
+    week = working_hours.weekly_hours(manager_desk, room.id)
     assert week[1] == [(8 * H, 12 * H), (13 * H, 17 * H)]
     assert all(week[day] == [] for day in (0, 2, 3, 4, 5, 6))
     assert _last_audit(manager_desk) == (
@@ -283,8 +285,8 @@ def test_manager_sets_a_new_columns_tuesday_hours(manager_desk: Desk) -> None:
         "FRONT-1",
     )
     # Tuesday off again.
-    schedule.set_weekly_hours(manager_desk, room.id, 1, [])
-    assert schedule.weekly_hours(manager_desk, room.id)[1] == []
+    working_hours.set_weekly_hours(manager_desk, room.id, 1, [])
+    assert working_hours.weekly_hours(manager_desk, room.id)[1] == []
 
 
 def test_hours_that_overlap_or_run_backwards_are_refused_by_the_service_too(
@@ -293,15 +295,15 @@ def test_hours_that_overlap_or_run_backwards_are_refused_by_the_service_too(
     vargas = _id(manager_desk, "Dr Vargas")
     before = _snapshot(manager_desk)
     with pytest.raises(Invalid, match="overlap"):
-        schedule.set_weekly_hours(manager_desk, vargas, 1, [(8 * H, 12 * H), (11 * H, 14 * H)])
+        working_hours.set_weekly_hours(manager_desk, vargas, 1, [(8 * H, 12 * H), (11 * H, 14 * H)])
     with pytest.raises(BadTime, match="ends before it starts"):
-        schedule.set_weekly_hours(manager_desk, vargas, 1, [(12 * H, 8 * H)])
+        working_hours.set_weekly_hours(manager_desk, vargas, 1, [(12 * H, 8 * H)])
     with pytest.raises(BadTime, match="within one day"):
-        schedule.set_day_hours(manager_desk, vargas, EMPTY_MONDAY, [(20 * H, 25 * H)])
+        working_hours.set_day_hours(manager_desk, vargas, EMPTY_MONDAY, [(20 * H, 25 * H)])
     with pytest.raises(Invalid, match="Choose a weekday"):
-        schedule.set_weekly_hours(manager_desk, vargas, 7, [])
+        working_hours.set_weekly_hours(manager_desk, vargas, 7, [])
     with pytest.raises(NotFound):
-        schedule.set_weekly_hours(manager_desk, 9999, 1, [])
+        working_hours.set_weekly_hours(manager_desk, 9999, 1, [])
     assert _snapshot(manager_desk) == before
 
 
@@ -321,7 +323,7 @@ def test_shorter_hours_tell_how_many_booked_appointments_fall_outside(
     assert outside > 0
     appointments = "SELECT * FROM appointments ORDER BY id"
     booked = manager_desk.db.execute(appointments).fetchall()
-    assert schedule.set_weekly_hours(manager_desk, vargas, 1, [(10 * H, 17 * H)]) == outside
+    assert working_hours.set_weekly_hours(manager_desk, vargas, 1, [(10 * H, 17 * H)]) == outside
     # The appointments stay booked as they were; the book shows them outside hours.
     assert manager_desk.db.execute(appointments).fetchall() == booked
 
@@ -330,24 +332,24 @@ def test_a_day_off_for_one_provider_replaces_the_week_and_can_be_removed(
     manager_desk: Desk,
 ) -> None:
     vargas = _id(manager_desk, "Dr Vargas")
-    assert schedule.set_day_hours(manager_desk, vargas, EMPTY_MONDAY, [], "  CME course ") == 0
-    assert schedule.day_hours(manager_desk.db, EMPTY_MONDAY)[vargas] == []
+    assert working_hours.set_day_hours(manager_desk, vargas, EMPTY_MONDAY, [], "  CME course ") == 0
+    assert working_hours.day_hours(manager_desk.db, EMPTY_MONDAY)[vargas] == []
     assert _last_audit(manager_desk)[:4] == (
         "day hours set",
         "resources",
         vargas,
         "2026-12-21: off",
     )
-    special = schedule.special_days(manager_desk, manager_desk.clock.business_date())
+    special = working_hours.special_days(manager_desk, manager_desk.clock.business_date())
     assert [(d.resource_id, d.day, d.stretches, d.note) for d in special] == [
         (vargas, EMPTY_MONDAY, (), "CME course")
     ]
     # Different hours that day replace the day off.
-    schedule.set_day_hours(manager_desk, vargas, EMPTY_MONDAY, [(10 * H, 14 * H)], "Half day")
-    assert schedule.day_hours(manager_desk.db, EMPTY_MONDAY)[vargas] == [(10 * H, 14 * H)]
+    working_hours.set_day_hours(manager_desk, vargas, EMPTY_MONDAY, [(10 * H, 14 * H)], "Half day")
+    assert working_hours.day_hours(manager_desk.db, EMPTY_MONDAY)[vargas] == [(10 * H, 14 * H)]
     assert _count(manager_desk, "SELECT count(*) FROM hours_exceptions") == 1
-    schedule.remove_day_hours(manager_desk, vargas, EMPTY_MONDAY)
-    assert schedule.day_hours(manager_desk.db, EMPTY_MONDAY)[vargas] == [(8 * H, 17 * H)]
+    working_hours.remove_day_hours(manager_desk, vargas, EMPTY_MONDAY)
+    assert working_hours.day_hours(manager_desk.db, EMPTY_MONDAY)[vargas] == [(8 * H, 17 * H)]
     assert _last_audit(manager_desk)[:4] == (
         "day hours removed",
         "resources",
@@ -355,7 +357,7 @@ def test_a_day_off_for_one_provider_replaces_the_week_and_can_be_removed(
         "2026-12-21",
     )
     with pytest.raises(NotFound, match="no special hours"):
-        schedule.remove_day_hours(manager_desk, vargas, EMPTY_MONDAY)
+        working_hours.remove_day_hours(manager_desk, vargas, EMPTY_MONDAY)
 
 
 def test_a_day_off_on_a_booked_day_says_how_many_appointments_it_leaves_out(
@@ -363,17 +365,17 @@ def test_a_day_off_on_a_booked_day_says_how_many_appointments_it_leaves_out(
 ) -> None:
     vargas = _id(manager_desk, "Dr Vargas")
     day = dt.date(2026, 12, 1)
-    assert schedule.set_day_hours(manager_desk, vargas, day, []) > 0
+    assert working_hours.set_day_hours(manager_desk, vargas, day, []) > 0
 
 
 def test_a_day_that_is_over_keeps_its_hours(manager_desk: Desk) -> None:
     before = _snapshot(manager_desk)
     with pytest.raises(BadTime, match="is over"):
-        schedule.set_day_hours(
+        working_hours.set_day_hours(
             manager_desk, _id(manager_desk, "Dr Vargas"), dt.date(2026, 11, 23), []
         )
     with pytest.raises(Invalid, match="at most 80 characters"):
-        schedule.set_day_hours(manager_desk, 1, EMPTY_MONDAY, [], "n" * 81)
+        working_hours.set_day_hours(manager_desk, 1, EMPTY_MONDAY, [], "n" * 81)
     assert _snapshot(manager_desk) == before
 
 
@@ -382,10 +384,10 @@ def test_a_day_that_is_over_keeps_its_hours(manager_desk: Desk) -> None:
 
 def test_manager_closes_an_empty_day_and_opens_it_again(manager_desk: Desk) -> None:
     day = dt.date(2026, 12, 28)
-    schedule.close_day(manager_desk, day, " Staff   training ")
-    assert schedule.closed_day(manager_desk.db, day) == "Staff training"
-    assert schedule.day_hours(manager_desk.db, day) == {}
-    upcoming = schedule.list_closed_days(manager_desk, manager_desk.clock.business_date())
+    working_hours.close_day(manager_desk, day, " Staff   training ")
+    assert working_hours.closed_day(manager_desk.db, day) == "Staff training"
+    assert working_hours.day_hours(manager_desk.db, day) == {}
+    upcoming = working_hours.list_closed_days(manager_desk, manager_desk.clock.business_date())
     assert [(c.day, c.reason) for c in upcoming][:3] == [
         (dt.date(2026, 11, 26), "Thanksgiving"),
         (dt.date(2026, 12, 25), "Christmas Day"),
@@ -398,22 +400,22 @@ def test_manager_closes_an_empty_day_and_opens_it_again(manager_desk: Desk) -> N
         "2026-12-28",
     )
     with pytest.raises(Conflict, match="already closed on Mon 12/28/2026"):
-        schedule.close_day(manager_desk, day, "Again")
-    schedule.reopen_day(manager_desk, day)
-    assert schedule.closed_day(manager_desk.db, day) is None
+        working_hours.close_day(manager_desk, day, "Again")
+    working_hours.reopen_day(manager_desk, day)
+    assert working_hours.closed_day(manager_desk.db, day) is None
     assert _last_audit(manager_desk)[0] == "day reopened to bookings"
     with pytest.raises(NotFound, match="not closed on Mon 12/28/2026"):
-        schedule.reopen_day(manager_desk, day)
+        working_hours.reopen_day(manager_desk, day)
 
 
 def test_a_day_with_appointments_booked_cannot_be_closed(manager_desk: Desk) -> None:
     before = _snapshot(manager_desk)
     with pytest.raises(Conflict, match=r"\d+ appointment\(s\) are booked on Wed 11/25/2026"):
-        schedule.close_day(manager_desk, BOOKED_WEDNESDAY, "Snow")
+        working_hours.close_day(manager_desk, BOOKED_WEDNESDAY, "Snow")
     with pytest.raises(Invalid, match="Enter the reason"):
-        schedule.close_day(manager_desk, EMPTY_MONDAY, "  ")
+        working_hours.close_day(manager_desk, EMPTY_MONDAY, "  ")
     with pytest.raises(BadTime, match="is over"):
-        schedule.close_day(manager_desk, dt.date(2026, 11, 23), "Too late")
+        working_hours.close_day(manager_desk, dt.date(2026, 11, 23), "Too late")
     assert _snapshot(manager_desk) == before
 
 
