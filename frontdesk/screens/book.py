@@ -247,8 +247,8 @@ class BookScreen(Screen[None]):
         self.app.push_screen(
             AskDialog(
                 "Go to a date",
-                "Date (MM/DD/YYYY)",
-                schedule.read_date,
+                "Date (MM/DD/YYYY, or MM/DD)",
+                lambda text: schedule.read_date(text, today=self.app.clock.business_date()),
                 value=f"{self.day:%m/%d/%Y}",
             ),
             go,

@@ -288,7 +288,7 @@ class FindOpenings(ModalScreen[Opening | None]):
         part = self.query_one("#find-part", Select).value
         text = self.query_one("#find-from", Input).value
         try:
-            since = schedule.read_date(text, "first date")
+            since = schedule.read_date(text, "first date", today=self.app.clock.business_date())
             if not isinstance(kind, int):
                 raise Invalid("Choose the appointment type.")
             self.found = openings.find_openings(

@@ -232,7 +232,9 @@ class BookingDialog(ModalScreen[Appointment | None]):
                 if self._type_options(resource)
                 else "No appointment type is booked in this column; choose another column."
             )
-        day = schedule.read_date(self.query_one("#booking-day", Input).value)
+        day = schedule.read_date(
+            self.query_one("#booking-day", Input).value, today=self.app.clock.business_date()
+        )
         minute = schedule.read_time(self.query_one("#booking-time", Input).value)
         length = schedule.read_number(
             self.query_one("#booking-minutes", Input).value, "length in minutes", required=False

@@ -60,11 +60,24 @@ def echo(text: str) -> str:
     return text if len(text) <= 24 else text[:23] + "\u2026"
 
 
-def read_date(text: str, what: str = "date") -> dt.date:
-    """A date typed as MM/DD/YYYY (or YYYY-MM-DD), or BadTime saying what is wrong."""
+def read_date(text: str, what: str = "date", *, today: dt.date | None = None) -> dt.date:
+    """A date typed as MM/DD/YYYY (or YYYY-MM-DD), or BadTime saying what is wrong. Given
+    `today`, MM/DD alone is also a date: in the year that puts it nearest to today (on
+    11/24, "12/1" is next week and "1/5" next January)."""
     if not text.strip():
         raise BadTime(f"Enter the {what} (MM/DD/YYYY).")
     day = parse_date(text)
+    short = re.fullmatch(r"\s*(\d{1,2})[/.-](\d{1,2})\s*", text, re.ASCII)
+    if day is None and short and today is not None:
+        month, number = int(short.group(1)), int(short.group(2))
+        candidates = []
+        for year in (today.year - 1, today.year, today.year + 1):
+            try:
+                candidates.append(dt.date(year, month, number))
+            except ValueError:
+                continue
+        if candidates:
+            day = min(candidates, key=lambda each: (abs(each - today), each < today))
     if day is None:
         raise BadTime(f"'{echo(text)}' is not a date; write the {what} as MM/DD/YYYY.")
     return day

@@ -464,3 +464,14 @@ async def test_a_new_caller_is_registered_from_the_booking_form_and_booked(conso
         " JOIN patients p ON p.id = a.patient_id ORDER BY a.id DESC"
     ).fetchone()
     assert row == ("Ngata-Brown", "1996-02-29", "booked", _resource(console, "Raman PA"))
+
+
+async def test_go_to_takes_a_date_without_its_year(console):
+    async with console.run_test(size=SIZE, notifications=True) as pilot:
+        await _open_book(pilot)
+        await pilot.press("g", "ctrl+u", *"12/1", "enter")
+        await pilot.pause()
+        assert "Tuesday 12/01/2026" in screen_text(console)
+        await pilot.press("g", "ctrl+u", *"1/5", "enter")
+        await pilot.pause()
+        assert "Tuesday 01/05/2027" in screen_text(console)

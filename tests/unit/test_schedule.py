@@ -686,3 +686,24 @@ def test_a_type_is_retired_and_restored(manager_desk: Desk) -> None:
         visit_types.set_type_active(manager_desk, peel, False)
     assert visit_types.set_type_active(manager_desk, peel, True).active
     assert _last_audit(manager_desk)[0] == "appointment type restored"
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("12/1", dt.date(2026, 12, 1)),  # next week
+        ("1/5", dt.date(2027, 1, 5)),  # next January, not last
+        ("11/23", dt.date(2026, 11, 23)),  # yesterday, not next year
+        ("12/01/2027", dt.date(2027, 12, 1)),
+    ],
+)
+def test_a_date_without_its_year_is_the_nearest_one(typed: str, expected: dt.date) -> None:
+    assert schedule.read_date(typed, today=dt.date(2026, 11, 24)) == expected
+
+
+@pytest.mark.parametrize("typed", ["13/1", "2/30", "2/29", "12/1/26", "12"])
+def test_a_short_date_that_is_not_a_date_is_refused(typed: str) -> None:
+    with pytest.raises(BadTime, match="is not a date"):
+        schedule.read_date(typed, today=dt.date(2026, 11, 24))
+    with pytest.raises(BadTime):
+        schedule.read_date("12/1")  # without today, the year is needed
