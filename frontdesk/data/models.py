@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+from typing import Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -170,25 +170,11 @@ AppointmentStatus = Literal[
     "no_show",
     "cancelled",
 ]
-APPOINTMENT_STATUSES: tuple[AppointmentStatus, ...] = (
-    "booked",
-    "confirmed",
-    "arrived",
-    "roomed",
-    "with_provider",
-    "checked_out",
-    "no_show",
-    "cancelled",
-)
+APPOINTMENT_STATUSES: tuple[AppointmentStatus, ...] = get_args(AppointmentStatus)
 CancelReason = Literal["patient_cancelled", "late_cancel", "practice_cancelled", "rescheduled"]
-CANCEL_REASONS: tuple[CancelReason, ...] = (
-    "patient_cancelled",
-    "late_cancel",
-    "practice_cancelled",
-    "rescheduled",
-)
+CANCEL_REASONS: tuple[CancelReason, ...] = get_args(CancelReason)
 BlockKind = Literal["lunch", "surgery", "meeting", "vacation", "other"]
-BLOCK_KINDS: tuple[BlockKind, ...] = ("lunch", "surgery", "meeting", "vacation", "other")
+BLOCK_KINDS: tuple[BlockKind, ...] = get_args(BlockKind)
 
 
 class Resource(_Model):

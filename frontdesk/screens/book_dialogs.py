@@ -20,6 +20,7 @@ from frontdesk.services.book import STATUS_WORDS, when_text
 from frontdesk.widgets.form import Choice, ErrorLine, Field, FormRow, plain
 
 __all__ = [
+    "PARTS",
     "AppointmentActions",
     "CancelDialog",
     "FindOpenings",
@@ -209,7 +210,8 @@ class WaitlistMatches(ModalScreen[WaitlistEntry | None]):
         self.dismiss(None)
 
 
-_PARTS = (("Any time", "any"), ("Morning", "morning"), ("Afternoon", "afternoon"))
+#: The time-of-day choices of find next available and the waitlist.
+PARTS = (("Any time", "any"), ("Morning", "morning"), ("Afternoon", "afternoon"))
 
 
 class FindOpenings(ModalScreen[Opening | None]):
@@ -260,7 +262,7 @@ class FindOpenings(ModalScreen[Opening | None]):
                 ),
             )
             yield FormRow(
-                "Time of day", Choice(_PARTS, allow_blank=False, value=self.part, id="find-part")
+                "Time of day", Choice(PARTS, allow_blank=False, value=self.part, id="find-part")
             )
             since = max(
                 self.since or self.app.clock.business_date(), self.app.clock.business_date()

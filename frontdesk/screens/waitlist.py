@@ -15,6 +15,7 @@ from textual.widgets import DataTable, Footer, Input, Select, Static
 
 from frontdesk.data.models import AppointmentType, Resource, WaitlistEntry
 from frontdesk.errors import FrontDeskError
+from frontdesk.screens.book_dialogs import PARTS
 from frontdesk.screens.booking import start_booking
 from frontdesk.services import schedule, visit_types, waitlist
 from frontdesk.widgets.dialogs import AskDialog
@@ -23,7 +24,6 @@ from frontdesk.widgets.patient_picker import PatientPicker, chosen_text
 
 __all__ = ["WaitlistForm", "WaitlistScreen"]
 
-_PARTS = (("Any time", "any"), ("Morning", "morning"), ("Afternoon", "afternoon"))
 _PART_WORDS = {"any": "any time", "morning": "morning", "afternoon": "afternoon"}
 #: How far ahead the "latest" date starts when adding someone.
 _DEFAULT_DAYS = 30
@@ -79,7 +79,7 @@ class WaitlistForm(ModalScreen[WaitlistEntry | None]):
                 )
                 latest = today + dt.timedelta(days=_DEFAULT_DAYS)
                 yield FormRow("Latest", Field(f"{latest:%m/%d/%Y}", id="wlf-latest", max_length=10))
-                yield FormRow("Time of day", Choice(_PARTS, allow_blank=False, id="wlf-time"))
+                yield FormRow("Time of day", Choice(PARTS, allow_blank=False, id="wlf-time"))
                 yield FormRow("Notes", Field(id="wlf-notes", max_length=200))
             yield Static("Enter: next field   Ctrl+S: save   Esc: cancel", classes="hint")
 

@@ -214,12 +214,7 @@ def _resolve_slot(
     kind = visit_types.get_type(desk, booking.type_id)
     if not kind.active:
         raise Conflict(f"{kind.name} is no longer offered.")
-    if not visit_types.takes(kind, resource):
-        raise Invalid(
-            f"{kind.name} needs a room; book it in a room's column."
-            if kind.needs_room and resource.kind != "room"
-            else f"{resource.name} does not take {kind.name}."
-        )
+    visit_types.require_taken(kind, resource)
     minutes = kind.minutes if booking.minutes is None else booking.minutes
     if isinstance(minutes, bool) or not isinstance(minutes, int):
         raise Invalid("A length is 5 to 480 minutes, in steps of 5.")

@@ -16,7 +16,14 @@ if TYPE_CHECKING:
     from frontdesk.data.db import FrontDeskDatabase
     from frontdesk.services.context import Desk
 
-__all__ = ["get_type", "list_types", "save_type", "set_type_active", "takes"]
+__all__ = [
+    "get_type",
+    "list_types",
+    "require_taken",
+    "save_type",
+    "set_type_active",
+    "takes",
+]
 
 
 _TYPE_COLUMNS = (
@@ -31,6 +38,14 @@ def takes(kind: AppointmentType, resource: Resource) -> bool:
     if kind.needs_room and resource.kind != "room":
         return False
     return not kind.resource_ids or resource.id in kind.resource_ids
+
+
+def require_taken(kind: AppointmentType, resource: Resource) -> None:
+    """Invalid, saying why, when `resource`'s column does not take `kind` (see `takes`)."""
+    if kind.needs_room and resource.kind != "room":
+        raise Invalid(f"{kind.name} needs a room; choose a room's column.")
+    if not takes(kind, resource):
+        raise Invalid(f"{resource.name} does not take {kind.name}.")
 
 
 def _types(db: FrontDeskDatabase, where: str, params: tuple = ()) -> list[AppointmentType]:

@@ -115,12 +115,7 @@ def add_to_waitlist(
             resource = schedule.get_resource(desk, resource_id)
             if not resource.active:
                 raise Conflict(f"{resource.name} is no longer on the book.")
-            if not visit_types.takes(kind, resource):
-                raise Invalid(
-                    f"{kind.name} needs a room; choose a room or anyone."
-                    if kind.needs_room and resource.kind != "room"
-                    else f"{resource.name} does not take {kind.name}."
-                )
+            visit_types.require_taken(kind, resource)
         patients.require_active(desk, patient_id, "add them to the waitlist")
         already = desk.db.execute(
             "SELECT earliest FROM waitlist WHERE patient_id = ? AND type_id = ?"
