@@ -85,6 +85,12 @@ class PracticeSettings(_Model):
     amount_ceiling: Money = Money(DEFAULT_CEILING_CENTS)
     slot_minutes: Literal[5, 10, 15] = 15
     no_show_grace_minutes: int = Field(default=15, ge=0, le=240)
+    #: Sales tax on taxable retail, in hundredths of a percent (1025 is 10.25%).
+    sales_tax_basis_points: int = Field(default=0, ge=0, le=2000)
+    #: A discount on one line above this needs a manager's approval.
+    discount_limit: Money = Money(2500)
+    #: The flow board marks a wait longer than this.
+    wait_alert_minutes: int = Field(default=20, ge=1, le=240)
 
     @property
     def configured(self) -> bool:
@@ -166,6 +172,7 @@ AppointmentStatus = Literal[
     "arrived",
     "roomed",
     "with_provider",
+    "ready_checkout",
     "checked_out",
     "no_show",
     "cancelled",

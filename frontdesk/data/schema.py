@@ -360,6 +360,279 @@ def _appointment_book(db: Any) -> None:
     )
 
 
+_APPOINTMENT_STATUSES = (
+    "'booked', 'confirmed', 'arrived', 'roomed', 'with_provider', 'ready_checkout',"
+    " 'checked_out', 'no_show', 'cancelled'"
+)
+
+
+@migration("0004_money_desk")
+def _money_desk(db: Any) -> None:
+    # "Ready for check-out" is a new appointment status: SQLite cannot change a CHECK
+    # constraint in place, so the table is rebuilt (its references are deferred meanwhile).
+    _run(
+        db,
+        "PRAGMA defer_foreign_keys = ON",
+        f"""CREATE TABLE appointments_new (
+            id INTEGER PRIMARY KEY,
+            patient_id INTEGER NOT NULL REFERENCES patients (id),
+            resource_id INTEGER NOT NULL REFERENCES resources (id),
+            type_id INTEGER NOT NULL REFERENCES appointment_types (id),
+            starts_at TEXT NOT NULL,
+            ends_at TEXT NOT NULL,
+            status TEXT NOT NULL DEFAULT 'booked' CHECK (status IN ({_APPOINTMENT_STATUSES})),
+            cancel_reason TEXT CHECK (cancel_reason IN ('patient_cancelled', 'late_cancel',
+                'practice_cancelled', 'rescheduled')),
+            double_booked INTEGER NOT NULL DEFAULT 0 CHECK (double_booked IN (0, 1)),
+            override_reason TEXT NOT NULL DEFAULT '',
+            notes TEXT NOT NULL DEFAULT '',
+            rescheduled_from INTEGER REFERENCES appointments (id),
+            booked_by INTEGER REFERENCES staff (id),
+            booked_at TEXT NOT NULL,
+            workstation TEXT NOT NULL DEFAULT '',
+            updated_at TEXT NOT NULL,
+            CHECK (ends_at > starts_at)
+        ) STRICT""",
+        # Rows go back in after the old table is dropped, so that each one settles the
+        # deferred references the drop left open.
+        "CREATE TEMP TABLE appointments_copy AS SELECT * FROM appointments",
+        "DROP TABLE appointments",
+        "ALTER TABLE appointments_new RENAME TO appointments",
+        "INSERT INTO appointments SELECT * FROM temp.appointments_copy",
+        "DROP TABLE temp.appointments_copy",
+        "CREATE INDEX appointments_resource ON appointments (resource_id, starts_at)",
+        "CREATE INDEX appointments_starts ON appointments (starts_at)",
+        "CREATE INDEX appointments_patient ON appointments (patient_id, starts_at)",
+        """CREATE TRIGGER appointments_never_deleted BEFORE DELETE ON appointments
+           BEGIN SELECT RAISE(ABORT, 'appointments are cancelled, never deleted'); END""",
+        # -- what the desk sells ---------------------------------------------------------
+        """CREATE TABLE fee_schedule (
+            id INTEGER PRIMARY KEY,
+            code TEXT NOT NULL COLLATE NOCASE UNIQUE,
+            description TEXT NOT NULL,
+            receipt_text TEXT NOT NULL DEFAULT '',
+            kind TEXT NOT NULL CHECK (kind IN ('medical', 'cosmetic', 'fee')),
+            unit TEXT NOT NULL DEFAULT '',
+            price_cents INTEGER NOT NULL CHECK (price_cents >= 0),
+            active INTEGER NOT NULL DEFAULT 1 CHECK (active IN (0, 1)),
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        ) STRICT""",
+        """CREATE TABLE items (
+            id INTEGER PRIMARY KEY,
+            sku TEXT NOT NULL COLLATE NOCASE UNIQUE,
+            name TEXT NOT NULL,
+            kind TEXT NOT NULL DEFAULT 'retail' CHECK (kind IN ('retail', 'supply', 'equipment')),
+            price_cents INTEGER NOT NULL CHECK (price_cents >= 0),
+            cost_cents INTEGER NOT NULL DEFAULT 0 CHECK (cost_cents >= 0),
+            taxable INTEGER NOT NULL DEFAULT 1 CHECK (taxable IN (0, 1)),
+            active INTEGER NOT NULL DEFAULT 1 CHECK (active IN (0, 1)),
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        ) STRICT""",
+        # On hand is the sum of the moves; a move is never changed or removed.
+        """CREATE TABLE stock_moves (
+            id INTEGER PRIMARY KEY,
+            item_id INTEGER NOT NULL REFERENCES items (id),
+            at TEXT NOT NULL,
+            quantity INTEGER NOT NULL CHECK (quantity <> 0),
+            reason TEXT NOT NULL
+                CHECK (reason IN ('receive', 'sale', 'return', 'void', 'adjust', 'count')),
+            charge_id INTEGER REFERENCES charges (id),
+            note TEXT NOT NULL DEFAULT '',
+            staff_id INTEGER REFERENCES staff (id),
+            workstation TEXT NOT NULL DEFAULT ''
+        ) STRICT""",
+        "CREATE INDEX stock_moves_item ON stock_moves (item_id, at)",
+        "CREATE INDEX stock_moves_charge ON stock_moves (charge_id)",
+        """CREATE TRIGGER stock_moves_append_only_update BEFORE UPDATE ON stock_moves
+           BEGIN SELECT RAISE(ABORT, 'stock_moves is append-only'); END""",
+        """CREATE TRIGGER stock_moves_append_only_delete BEFORE DELETE ON stock_moves
+           BEGIN SELECT RAISE(ABORT, 'stock_moves is append-only'); END""",
+        # -- check-in ----------------------------------------------------------------------
+        """CREATE TABLE insurance_cards (
+            id INTEGER PRIMARY KEY,
+            patient_id INTEGER NOT NULL REFERENCES patients (id),
+            payer TEXT NOT NULL,
+            member_id TEXT NOT NULL,
+            group_no TEXT NOT NULL DEFAULT '',
+            verified_on TEXT NOT NULL,
+            active INTEGER NOT NULL DEFAULT 1 CHECK (active IN (0, 1)),
+            recorded_by INTEGER REFERENCES staff (id),
+            recorded_at TEXT NOT NULL
+        ) STRICT""",
+        "CREATE INDEX insurance_cards_patient ON insurance_cards (patient_id, active)",
+        # -- the fee sheet -------------------------------------------------------------------
+        """CREATE TABLE encounters (
+            id INTEGER PRIMARY KEY,
+            patient_id INTEGER NOT NULL REFERENCES patients (id),
+            appointment_id INTEGER UNIQUE REFERENCES appointments (id),
+            provider_id INTEGER REFERENCES resources (id),
+            business_date TEXT NOT NULL,
+            status TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'finalized')),
+            no_charge_reason TEXT NOT NULL DEFAULT '',
+            opened_by INTEGER REFERENCES staff (id),
+            opened_at TEXT NOT NULL,
+            finalized_by INTEGER REFERENCES staff (id),
+            finalized_at TEXT
+        ) STRICT""",
+        "CREATE INDEX encounters_date ON encounters (business_date, status)",
+        "CREATE INDEX encounters_patient ON encounters (patient_id)",
+        """CREATE TRIGGER encounters_finalized_stay BEFORE UPDATE ON encounters
+           WHEN old.status = 'finalized'
+           BEGIN SELECT RAISE(ABORT, 'a finalized fee sheet is not changed'); END""",
+        """CREATE TRIGGER encounters_never_deleted BEFORE DELETE ON encounters
+           BEGIN SELECT RAISE(ABORT, 'fee sheets are never deleted'); END""",
+        # A line's total is its price times quantity, less its discount, plus its tax.
+        """CREATE TABLE charges (
+            id INTEGER PRIMARY KEY,
+            encounter_id INTEGER NOT NULL REFERENCES encounters (id),
+            line_no INTEGER NOT NULL,
+            kind TEXT NOT NULL CHECK (kind IN ('service', 'product')),
+            fee_id INTEGER REFERENCES fee_schedule (id),
+            item_id INTEGER REFERENCES items (id),
+            code TEXT NOT NULL,
+            description TEXT NOT NULL,
+            receipt_text TEXT NOT NULL DEFAULT '',
+            quantity INTEGER NOT NULL CHECK (quantity BETWEEN 1 AND 9999),
+            list_price_cents INTEGER NOT NULL CHECK (list_price_cents >= 0),
+            unit_price_cents INTEGER NOT NULL CHECK (unit_price_cents >= 0),
+            discount_cents INTEGER NOT NULL DEFAULT 0 CHECK (discount_cents >= 0),
+            discount_reason TEXT NOT NULL DEFAULT ''
+                CHECK (discount_reason IN ('', 'courtesy', 'employee', 'package', 'promotion')),
+            taxable INTEGER NOT NULL DEFAULT 0 CHECK (taxable IN (0, 1)),
+            tax_cents INTEGER NOT NULL DEFAULT 0 CHECK (tax_cents >= 0),
+            total_cents INTEGER NOT NULL CHECK (total_cents >= 0),
+            provider_id INTEGER REFERENCES resources (id),
+            approver_id INTEGER REFERENCES staff (id),
+            created_by INTEGER REFERENCES staff (id),
+            created_at TEXT NOT NULL,
+            CHECK ((kind = 'service') = (fee_id IS NOT NULL)),
+            CHECK ((kind = 'product') = (item_id IS NOT NULL)),
+            CHECK (total_cents = unit_price_cents * quantity - discount_cents + tax_cents),
+            UNIQUE (encounter_id, line_no)
+        ) STRICT""",
+        """CREATE TRIGGER charges_finalized_stay_update BEFORE UPDATE ON charges
+           WHEN (SELECT status FROM encounters WHERE id = old.encounter_id) = 'finalized'
+           BEGIN SELECT RAISE(ABORT, 'a finalized fee sheet is not changed'); END""",
+        """CREATE TRIGGER charges_finalized_stay_delete BEFORE DELETE ON charges
+           WHEN (SELECT status FROM encounters WHERE id = old.encounter_id) = 'finalized'
+           BEGIN SELECT RAISE(ABORT, 'a finalized fee sheet is not changed'); END""",
+        """CREATE TRIGGER charges_finalized_stay_insert BEFORE INSERT ON charges
+           WHEN (SELECT status FROM encounters WHERE id = new.encounter_id) = 'finalized'
+           BEGIN SELECT RAISE(ABORT, 'a finalized fee sheet is not changed'); END""",
+        # -- money ---------------------------------------------------------------------------
+        """CREATE TABLE gift_cards (
+            id INTEGER PRIMARY KEY,
+            code TEXT NOT NULL COLLATE NOCASE UNIQUE,
+            purchaser_id INTEGER REFERENCES patients (id),
+            recipient TEXT NOT NULL DEFAULT '',
+            sold_at TEXT NOT NULL,
+            sold_by INTEGER REFERENCES staff (id)
+        ) STRICT""",
+        # One submit of a money screen (a check-out, a payment, a refund...): its entries,
+        # its receipt, and the key that makes a second submit of the same screen a no-op.
+        """CREATE TABLE postings (
+            id INTEGER PRIMARY KEY,
+            idempotency_key TEXT NOT NULL UNIQUE,
+            kind TEXT NOT NULL CHECK (kind IN ('checkout', 'payment', 'deposit',
+                'gift_card_sale', 'refund', 'void', 'adjustment', 'no_show_fee')),
+            patient_id INTEGER REFERENCES patients (id),
+            encounter_id INTEGER REFERENCES encounters (id),
+            business_date TEXT NOT NULL,
+            at TEXT NOT NULL,
+            staff_id INTEGER REFERENCES staff (id),
+            workstation TEXT NOT NULL DEFAULT '',
+            approver_id INTEGER REFERENCES staff (id)
+        ) STRICT""",
+        "CREATE INDEX postings_patient ON postings (patient_id, at)",
+        "CREATE INDEX postings_date ON postings (business_date)",
+        """CREATE TRIGGER postings_append_only_update BEFORE UPDATE ON postings
+           BEGIN SELECT RAISE(ABORT, 'postings are append-only'); END""",
+        """CREATE TRIGGER postings_append_only_delete BEFORE DELETE ON postings
+           BEGIN SELECT RAISE(ABORT, 'postings are append-only'); END""",
+        # A closed business date (the close-of-day sign-off writes these).
+        """CREATE TABLE day_closes (
+            business_date TEXT PRIMARY KEY,
+            closed_at TEXT NOT NULL,
+            closed_by INTEGER REFERENCES staff (id),
+            totals TEXT NOT NULL DEFAULT '{}'
+        ) STRICT""",
+        """CREATE TRIGGER day_closes_stay_closed_update BEFORE UPDATE ON day_closes
+           BEGIN SELECT RAISE(ABORT, 'a closed day stays closed'); END""",
+        """CREATE TRIGGER day_closes_stay_closed_delete BEFORE DELETE ON day_closes
+           BEGIN SELECT RAISE(ABORT, 'a closed day stays closed'); END""",
+        # Every entry is signed cents on one account: a patient's balance ('patient':
+        # charges +, payments and adjustments -), a patient's credit held from deposits
+        # ('credit': deposits -, applied +) or a gift card ('gift_card': sold -,
+        # redeemed +). Money that changed hands has a method; minus is money in.
+        """CREATE TABLE ledger (
+            id INTEGER PRIMARY KEY,
+            posting_id INTEGER NOT NULL REFERENCES postings (id),
+            idempotency_key TEXT NOT NULL UNIQUE,
+            kind TEXT NOT NULL CHECK (kind IN ('charge', 'payment', 'refund', 'adjustment',
+                'reversal', 'deposit', 'credit_applied', 'gift_card_sale',
+                'gift_card_redeem')),
+            account TEXT NOT NULL CHECK (account IN ('patient', 'credit', 'gift_card')),
+            patient_id INTEGER REFERENCES patients (id),
+            gift_card_id INTEGER REFERENCES gift_cards (id),
+            amount_cents INTEGER NOT NULL CHECK (amount_cents <> 0),
+            method TEXT CHECK (method IN ('cash', 'check', 'card', 'gift_card', 'credit')),
+            reference TEXT NOT NULL DEFAULT '',
+            card_brand TEXT NOT NULL DEFAULT '',
+            tendered_cents INTEGER,
+            change_cents INTEGER,
+            encounter_id INTEGER REFERENCES encounters (id),
+            charge_id INTEGER REFERENCES charges (id),
+            appointment_id INTEGER REFERENCES appointments (id),
+            refunds_id INTEGER REFERENCES ledger (id),
+            reverses_id INTEGER UNIQUE REFERENCES ledger (id),
+            reason TEXT NOT NULL DEFAULT '',
+            note TEXT NOT NULL DEFAULT '',
+            provider_id INTEGER REFERENCES resources (id),
+            drawer_session_id INTEGER,
+            business_date TEXT NOT NULL,
+            at TEXT NOT NULL,
+            staff_id INTEGER REFERENCES staff (id),
+            workstation TEXT NOT NULL DEFAULT '',
+            approver_id INTEGER REFERENCES staff (id),
+            CHECK ((account = 'gift_card') = (gift_card_id IS NOT NULL)),
+            CHECK (account = 'gift_card' OR patient_id IS NOT NULL)
+        ) STRICT""",
+        "CREATE INDEX ledger_patient ON ledger (patient_id, account, id)",
+        "CREATE INDEX ledger_date ON ledger (business_date)",
+        "CREATE INDEX ledger_posting ON ledger (posting_id)",
+        "CREATE INDEX ledger_refunds ON ledger (refunds_id)",
+        "CREATE INDEX ledger_gift_card ON ledger (gift_card_id)",
+        "CREATE INDEX ledger_encounter ON ledger (encounter_id)",
+        """CREATE TRIGGER ledger_append_only_update BEFORE UPDATE ON ledger
+           BEGIN SELECT RAISE(ABORT, 'the ledger is append-only; post a reversal'); END""",
+        """CREATE TRIGGER ledger_append_only_delete BEFORE DELETE ON ledger
+           BEGIN SELECT RAISE(ABORT, 'the ledger is append-only; post a reversal'); END""",
+        """CREATE TRIGGER ledger_closed_day BEFORE INSERT ON ledger
+           WHEN EXISTS (SELECT 1 FROM day_closes WHERE business_date = new.business_date)
+           BEGIN SELECT RAISE(ABORT, 'that business date is closed'); END""",
+        # -- receipts waiting for a printer ------------------------------------------------
+        """CREATE TABLE print_jobs (
+            id INTEGER PRIMARY KEY,
+            printer TEXT NOT NULL DEFAULT '',
+            workstation TEXT NOT NULL DEFAULT '',
+            kind TEXT NOT NULL,
+            posting_id INTEGER REFERENCES postings (id),
+            payload TEXT NOT NULL,
+            status TEXT NOT NULL DEFAULT 'pending'
+                CHECK (status IN ('pending', 'printed', 'failed', 'cancelled')),
+            reprint INTEGER NOT NULL DEFAULT 0 CHECK (reprint IN (0, 1)),
+            attempts INTEGER NOT NULL DEFAULT 0,
+            last_error TEXT NOT NULL DEFAULT '',
+            created_at TEXT NOT NULL,
+            printed_at TEXT
+        ) STRICT""",
+        "CREATE INDEX print_jobs_status ON print_jobs (status, id)",
+        "CREATE INDEX print_jobs_posting ON print_jobs (posting_id)",
+    )
+
+
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

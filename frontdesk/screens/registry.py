@@ -70,6 +70,22 @@ PLACES: tuple[Place, ...] = (
         key="f3",
     ),
     Place(
+        "flow",
+        "Flow board",
+        "Today's patients by where they are: check in, room, with provider, check out",
+        ("receptionist", "manager", "provider", "clinical"),
+        "frontdesk.screens.flow_board:FlowBoardScreen",
+        key="f4",
+    ),
+    Place(
+        "payments",
+        "Payments",
+        "A patient's account: payments, deposits, gift cards, refunds, voids, adjustments",
+        ("receptionist", "manager"),
+        "frontdesk.screens.account:AccountScreen",
+        key="f5",
+    ),
+    Place(
         "manager",
         "Manager",
         "Staff, settings and the audit log",

@@ -1,5 +1,6 @@
 """Practice settings (manager): name, address, phone, time zone, idle lock, the book's slot,
-the no-show grace, largest amount."""
+the no-show grace, largest amount, sales tax, discount limit and the flow board's wait
+alert. Enter moves on (and saves from the last field), Ctrl+S saves."""
 
 from __future__ import annotations
 
@@ -32,7 +33,8 @@ class SettingsScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         settings = self._shown = practice.load_settings(self.app.db)
         yield self.app.header()
-        with VerticalScroll(id="settings", classes="card"):
+        # Dense rows: the whole form fits an 80x24 terminal without scrolling.
+        with VerticalScroll(id="settings", classes="card dense"):
             yield Static("Practice settings", classes="card-title")
             yield FormRow("Practice name", Field(settings.name, id="set-name", max_length=80))
             yield FormRow("Address", Field(settings.address, id="set-address", max_length=200))
@@ -60,9 +62,31 @@ class SettingsScreen(Screen[None]):
                 "Largest amount",
                 MoneyInput(settings.amount_ceiling, ceiling=None, id="set-ceiling"),
             )
+            yield FormRow(
+                "Sales tax %",
+                Field(
+                    practice.format_tax_rate(settings.sales_tax_basis_points),
+                    placeholder="on taxable retail, e.g. 10.25",
+                    id="set-tax",
+                ),
+            )
+            yield FormRow(
+                "Discount limit",
+                MoneyInput(settings.discount_limit, ceiling=None, id="set-discount"),
+            )
+            yield FormRow(
+                "Wait alert (min)",
+                Field(
+                    str(settings.wait_alert_minutes),
+                    placeholder="minutes, 1 to 240",
+                    id="set-wait",
+                ),
+            )
             yield ErrorLine(id="set-error")
             yield Static(
                 "No-show grace: minutes after its end before a visit joins the no-show list."
+                "\nDiscount limit: a larger discount on one line needs a manager's approval."
+                "\nWait alert: the flow board marks a patient waiting longer than this."
                 "\nEnter: next field    Ctrl+S: save    Esc: back",
                 classes="hint",
             )
@@ -73,7 +97,7 @@ class SettingsScreen(Screen[None]):
 
     @on(Input.Submitted)
     def _next(self, event: Input.Submitted) -> None:
-        if event.input.id == "set-ceiling":
+        if event.input.id == "set-wait":
             self.action_save()
         else:
             self.focus_next()
@@ -90,6 +114,9 @@ class SettingsScreen(Screen[None]):
                 slot_minutes=self.query_one("#set-slot", Select).value,
                 no_show_grace_minutes=practice.parse_grace_minutes(self._value("set-grace")),
                 amount_ceiling=practice.parse_ceiling(self._value("set-ceiling")),
+                sales_tax_basis_points=practice.parse_tax_rate(self._value("set-tax")),
+                discount_limit=practice.parse_discount_limit(self._value("set-discount")),
+                wait_alert_minutes=practice.parse_wait_minutes(self._value("set-wait")),
             )
             saved = practice.update_settings(self.app.desk, settings, original=self._shown)
         except FrontDeskError as error:

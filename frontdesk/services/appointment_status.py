@@ -28,16 +28,17 @@ from frontdesk.services.fields import one_line
 if TYPE_CHECKING:
     from frontdesk.services.context import Desk
 
-__all__ = ["REASON_WORDS", "cancel", "reschedule", "set_status"]
+__all__ = ["REASON_WORDS", "cancel", "move_status", "reschedule", "set_status"]
 
 CLINIC_ROLES = ("receptionist", "manager", "clinical", "provider")
 #: Which status may follow which; everything else is refused.
 _NEXT: dict[str, tuple[str, ...]] = {
     "booked": ("confirmed", "arrived", "no_show", "cancelled"),
     "confirmed": ("booked", "arrived", "no_show", "cancelled"),
-    "arrived": ("roomed", "with_provider", "checked_out", "booked"),
-    "roomed": ("with_provider", "checked_out"),
-    "with_provider": ("checked_out",),
+    "arrived": ("roomed", "with_provider", "ready_checkout", "checked_out", "booked"),
+    "roomed": ("with_provider", "ready_checkout", "checked_out"),
+    "with_provider": ("ready_checkout", "checked_out"),
+    "ready_checkout": ("checked_out",),
     "checked_out": (),
     "no_show": ("arrived", "booked"),
     "cancelled": (),
@@ -124,7 +125,11 @@ def set_status(desk: Desk, appointment_id: int, to_status: str, reason: str = ""
         raise Invalid("That is not an appointment status.")
     # The clinic side moves a visit along (roomed, with the provider); what the front desk
     # answers for (confirming, arrivals, no-shows, check-out) stays with the front desk.
-    roles = CLINIC_ROLES if to_status in ("roomed", "with_provider") else BOOKING_ROLES
+    roles = (
+        CLINIC_ROLES
+        if to_status in ("roomed", "with_provider", "ready_checkout")
+        else BOOKING_ROLES
+    )
     desk.require_role(roles, f"mark an appointment {STATUS_WORDS[to_status]}")
     reason = one_line(reason, "reason", max_length=80)
     with write(desk.db):
@@ -132,6 +137,17 @@ def set_status(desk: Desk, appointment_id: int, to_status: str, reason: str = ""
         if to_status == "checked_out":
             _recall_after_visit(desk, appointment_id)
     return get_appointment(desk, appointment_id)
+
+
+def move_status(desk: Desk, appointment_id: int, to_status: str, reason: str = "") -> str:
+    """`set_status` inside the caller's write transaction (check-in and check-out post
+    money in the same one); returns the old status."""
+    if not desk.db.conn.in_transaction:
+        raise RuntimeError("move_status runs inside the caller's write transaction")
+    old = _change_status(desk, appointment_id, to_status, reason)
+    if to_status == "checked_out":
+        _recall_after_visit(desk, appointment_id)
+    return old
 
 
 def _recall_after_visit(desk: Desk, appointment_id: int) -> None:

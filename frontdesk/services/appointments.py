@@ -33,6 +33,7 @@ from frontdesk.services.book import (
     when_text,
 )
 from frontdesk.services.fields import one_line
+from frontdesk.services.ledger import still_a_manager
 
 if TYPE_CHECKING:
     from frontdesk.data.clock import Which
@@ -55,7 +56,15 @@ __all__ = [
 
 BOOKING_ROLES = ("receptionist", "manager")
 #: Statuses that hold their time on the book (cancelled and no-show free it).
-ACTIVE_STATUSES = ("booked", "confirmed", "arrived", "roomed", "with_provider", "checked_out")
+ACTIVE_STATUSES = (
+    "booked",
+    "confirmed",
+    "arrived",
+    "roomed",
+    "with_provider",
+    "ready_checkout",
+    "checked_out",
+)
 
 
 class NeedsOverride(Conflict):
@@ -104,7 +113,7 @@ def _check_override(desk: Desk, override: Override | None, problem: str) -> str:
     """The override's reason, naming the manager who gave it; NeedsOverride naming
     `problem` when no manager (signed in, or approving) gave one."""
     approver = override.approver if override else None
-    if approver is not None and approver.is_manager and _still_a_manager(desk, approver):
+    if approver is not None and approver.is_manager and still_a_manager(desk, approver):
         manager = approver.username
     elif desk.actor is not None and desk.actor.is_manager:
         manager = desk.actor.username
@@ -116,15 +125,6 @@ def _check_override(desk: Desk, override: Override | None, problem: str) -> str:
         raise NeedsOverride(f"{problem} A manager can override this with a reason.")
     reason = one_line(override.reason, "reason for the override", max_length=80, required=True)
     return f"{reason} (by {manager})" if manager else reason
-
-
-def _still_a_manager(desk: Desk, approver: Actor) -> bool:
-    """Whether the approving manager is, in this transaction, an active manager login (an
-    approval given a moment ago does not outlive a deactivation or a change of role)."""
-    row = desk.db.execute(
-        "SELECT role, active FROM staff WHERE id = ?", (approver.staff_id,)
-    ).fetchone()
-    return row is not None and row[0] == "manager" and bool(row[1])
 
 
 def _check_hours(desk: Desk, resource: Resource, day: dt.date, start: int, end: int) -> str | None:

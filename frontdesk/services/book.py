@@ -39,6 +39,7 @@ STATUS_WORDS = {
     "arrived": "arrived",
     "roomed": "roomed",
     "with_provider": "with provider",
+    "ready_checkout": "ready for check-out",
     "checked_out": "checked out",
     "no_show": "no-show",
     "cancelled": "cancelled",
@@ -179,14 +180,14 @@ def patient_book_summary(desk: Desk, patient_id: int) -> PatientBookSummary:
     upcoming = appointments_where(
         desk.db,
         "WHERE a.patient_id = ? AND a.starts_at >= ? AND a.status IN ('booked', 'confirmed',"
-        " 'arrived', 'roomed', 'with_provider') ORDER BY a.starts_at LIMIT 1",
+        " 'arrived', 'roomed', 'with_provider', 'ready_checkout') ORDER BY a.starts_at LIMIT 1",
         (patient_id, now),
     )
     # The last visit is one the patient came to, not one still waiting to be marked.
     last = appointments_where(
         desk.db,
         "WHERE a.patient_id = ? AND a.starts_at < ? AND a.status IN ('arrived', 'roomed',"
-        " 'with_provider', 'checked_out') ORDER BY a.starts_at DESC LIMIT 1",
+        " 'with_provider', 'ready_checkout', 'checked_out') ORDER BY a.starts_at DESC LIMIT 1",
         (patient_id, now),
     )
     (no_shows,) = desk.db.execute(

@@ -19,6 +19,7 @@ from frontdesk.services import audit, practice
 from frontdesk.services.auth import hash_secret
 from frontdesk.services.context import Desk
 from frontdesk.services.demo_book import BOOK_STEPS
+from frontdesk.services.demo_money import CATALOGUE_STEPS
 
 __all__ = ["DEMO_LOGINS", "STEPS", "DemoLogin", "Scale", "build_demo", "demo_logins_text"]
 
@@ -56,6 +57,7 @@ DEMO_SETTINGS = PracticeSettings(
     address="1200 N Lake Shore Dr, Suite 300, Chicago, IL 60611",
     phone="(312) 555-0100",
     time_zone="America/Chicago",
+    sales_tax_basis_points=1025,  # Chicago's combined rate on general merchandise
 )
 
 
@@ -334,6 +336,7 @@ STEPS: list[Callable[[Desk, DemoPlan, random.Random], None]] = [
     _staff,
     _patients,
     *BOOK_STEPS,
+    *CATALOGUE_STEPS,
 ]
 
 

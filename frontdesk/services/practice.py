@@ -1,6 +1,6 @@
 """The practice's settings (name, address, phone, time zone, idle lock, amount ceiling,
-the book's slot, the no-show grace) and the first-run set-up that creates them with the
-first manager login."""
+the book's slot, the no-show grace, sales tax, discount limit, wait alert) and the
+first-run set-up that creates them with the first manager login."""
 
 from __future__ import annotations
 
@@ -25,12 +25,16 @@ __all__ = [
     "SLOT_CHOICES",
     "build_settings",
     "check_phone",
+    "format_tax_rate",
     "identity",
     "is_set_up",
     "load_settings",
     "parse_ceiling",
+    "parse_discount_limit",
     "parse_grace_minutes",
     "parse_idle_minutes",
+    "parse_tax_rate",
+    "parse_wait_minutes",
     "save_settings",
     "set_up_practice",
     "update_settings",
@@ -85,6 +89,11 @@ def check_phone(phone: str) -> str:
 SLOT_CHOICES = (5, 10, 15)
 SLOT_RULE = "The book's slot is 5, 10 or 15 minutes."
 GRACE_RULE = "The no-show grace is a whole number of minutes, 0 to 240."
+#: The most sales tax may be, in hundredths of a percent (20%).
+TAX_LIMIT = 2000
+TAX_RULE = "Sales tax is a percent from 0 to 20, e.g. 10.25 (0 for none)."
+DISCOUNT_RULE = "The discount limit is an amount of $0.00 or more."
+WAIT_RULE = "The wait alert is a whole number of minutes, 1 to 240."
 
 
 def _whole(value: object) -> bool:
@@ -102,6 +111,15 @@ def _validated(settings: PracticeSettings) -> PracticeSettings:
         raise BadAmount("The largest amount must be more than $0.00.")
     if settings.amount_ceiling > CEILING_LIMIT:
         raise BadAmount(f"The largest amount can be at most {CEILING_LIMIT}.")
+    tax = settings.sales_tax_basis_points
+    if not _whole(tax) or not 0 <= tax <= TAX_LIMIT:
+        raise Invalid(TAX_RULE)
+    if not isinstance(settings.discount_limit, Money) or settings.discount_limit.cents < 0:
+        raise BadAmount(DISCOUNT_RULE)
+    if settings.discount_limit > CEILING_LIMIT:
+        raise BadAmount(f"The discount limit can be at most {CEILING_LIMIT}.")
+    if not _whole(settings.wait_alert_minutes) or not 1 <= settings.wait_alert_minutes <= 240:
+        raise Invalid(WAIT_RULE)
     return settings.model_copy(
         update={
             "name": name,
@@ -129,6 +147,12 @@ def build_settings(**values: object) -> PracticeSettings:
             raise Invalid(SLOT_RULE) from error
         if field == "no show grace minutes":
             raise Invalid(GRACE_RULE) from error
+        if field == "sales tax basis points":
+            raise Invalid(TAX_RULE) from error
+        if field == "discount limit":
+            raise BadAmount(DISCOUNT_RULE) from error
+        if field == "wait alert minutes":
+            raise Invalid(WAIT_RULE) from error
         raise Invalid(f"Check {field}: {first['msg']}.") from error
 
 
@@ -231,4 +255,43 @@ def parse_idle_minutes(text: str) -> int:
     raw = text.strip()
     if len(raw) > 2 or not raw.isascii() or not raw.isdigit() or not 1 <= int(raw) <= 60:
         raise Invalid("Idle lock is a whole number of minutes, 1 to 60.")
+    return int(raw)
+
+
+def parse_tax_rate(text: str) -> int:
+    """Sales tax as typed ("10.25", "10.25%", "8", "0") in hundredths of a percent
+    (1025); Invalid, saying why, for letters, a minus, more than two decimals or over 20%."""
+    raw = text.strip().removesuffix("%").rstrip()
+    match = re.fullmatch(r"(?P<whole>[0-9]{0,6})(?:\.(?P<frac>[0-9]*))?", raw)
+    if not match or not (match["whole"] or match["frac"]):
+        raise Invalid(TAX_RULE)
+    frac = match["frac"] or ""
+    if len(frac) > 2:
+        raise Invalid("Sales tax has at most two decimals, e.g. 10.25.")
+    basis_points = int(match["whole"] or "0") * 100 + int(frac.ljust(2, "0"))
+    if basis_points > TAX_LIMIT:
+        raise Invalid(f"Sales tax can be at most {format_tax_rate(TAX_LIMIT)}%.")
+    return basis_points
+
+
+def format_tax_rate(basis_points: int) -> str:
+    """Hundredths of a percent as the form shows them: 1025 is "10.25", 800 is "8"."""
+    whole, frac = divmod(basis_points, 100)
+    return f"{whole}.{frac:02d}".rstrip("0").rstrip(".")
+
+
+def parse_discount_limit(text: str) -> Money:
+    """The discount a line may have without a manager's approval: $0.00 or more (at most
+    the largest-amount setting's own limit), else BadAmount."""
+    limit = Money.parse(text, ceiling=CEILING_LIMIT.cents)
+    if limit.cents < 0:
+        raise BadAmount(DISCOUNT_RULE)
+    return limit
+
+
+def parse_wait_minutes(text: str) -> int:
+    """The flow board's wait alert as typed: a whole number of minutes from 1 to 240."""
+    raw = text.strip()
+    if len(raw) > 3 or not raw.isascii() or not raw.isdigit() or not 1 <= int(raw) <= 240:
+        raise Invalid(WAIT_RULE)
     return int(raw)

@@ -34,6 +34,7 @@ STATUS_MARKS = {
     "arrived": "●",
     "roomed": "●",
     "with_provider": "●",
+    "ready_checkout": "●",
     "checked_out": "■",
     "no_show": "✗",
 }

@@ -21,7 +21,7 @@ async def test_bad_amount_in_settings_says_why_and_saves_nothing(console) -> Non
         ceiling = console.screen.query_one("#set-ceiling")
         ceiling.value = ""
         ceiling.focus()
-        await pilot.press(*"12.345", "enter")
+        await pilot.press(*"12.345", "ctrl+s")
         await pilot.pause()
         assert "Amounts have at most two decimals (cents)." in screen_text(console)
         assert (
@@ -141,7 +141,9 @@ async def test_book_slot_and_no_show_grace_are_saved_from_the_form(console) -> N
         await pilot.pause()
         await pilot.press("enter")  # on to the grace
         screen.query_one("#set-grace").value = ""
-        await pilot.press(*"30", "enter", "enter")  # Enter on the largest amount saves
+        # On through the largest amount, sales tax and discount limit; Enter on the wait
+        # alert, the last field, saves.
+        await pilot.press(*"30", "enter", "enter", "enter", "enter", "enter")
         await pilot.pause()
         text = screen_text(console)
         assert "Saved." in text and "Book slot 10 minutes" in text
@@ -173,3 +175,54 @@ async def test_a_bad_no_show_grace_says_why_and_saves_nothing(console) -> None:
         await pilot.pause()
         assert "0 to 240" in screen_text(console)
         assert db_value(console, "SELECT count(*) FROM audit_log") == before
+
+
+async def test_sales_tax_is_typed_as_a_percent_and_saved_in_hundredths(console) -> None:
+    async with console.run_test(size=SIZE, notifications=True) as pilot:
+        await pilot.pause()
+        await _open(pilot, console, "settings")
+        assert "Sales tax % 10.25" in screen_text(console)  # the demo's Chicago rate
+        tax = console.screen.query_one("#set-tax")
+        tax.value = ""
+        tax.focus()
+        await pilot.press(*"8.125", "enter", "enter", "enter")
+        await pilot.pause()
+        assert "Sales tax has at most two decimals, e.g. 10.25." in screen_text(console)
+        assert (
+            db_value(console, "SELECT value FROM settings WHERE key = 'sales_tax_basis_points'")
+            == "1025"
+        )
+        tax.value = ""
+        tax.focus()
+        await pilot.press(*"9.5%", "enter", "enter", "enter")  # Enter on the wait alert saves
+        await pilot.pause()
+        assert "Saved." in screen_text(console)
+        assert (
+            db_value(console, "SELECT value FROM settings WHERE key = 'sales_tax_basis_points'")
+            == "950"
+        )
+        assert console.settings.sales_tax_basis_points == 950
+        summary = db_value(console, "SELECT summary FROM audit_log ORDER BY id DESC LIMIT 1")
+        assert summary == "sales_tax_basis_points"
+
+
+async def test_discount_limit_and_wait_alert_are_saved_from_the_form(console) -> None:
+    async with console.run_test(size=SIZE, notifications=True) as pilot:
+        await pilot.pause()
+        await _open(pilot, console, "settings")
+        screen = console.screen
+        screen.query_one("#set-discount").value = "40"
+        screen.query_one("#set-wait").value = "241"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert "The wait alert is a whole number of minutes, 1 to 240." in screen_text(console)
+        screen.query_one("#set-wait").value = "30"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert "Saved." in screen_text(console)
+        assert (
+            db_value(console, "SELECT value FROM settings WHERE key = 'discount_limit'") == "4000"
+        )
+        assert (
+            db_value(console, "SELECT value FROM settings WHERE key = 'wait_alert_minutes'") == "30"
+        )

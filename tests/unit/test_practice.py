@@ -52,6 +52,13 @@ def test_settings_are_saved_normalised_and_audited(manager_desk: Desk) -> None:
         ({"slot_minutes": 0}, Invalid, "The book's slot is 5, 10 or 15 minutes."),
         ({"no_show_grace_minutes": 241}, Invalid, "grace is a whole number of minutes, 0 to"),
         ({"no_show_grace_minutes": -1}, Invalid, "grace is a whole number of minutes, 0 to"),
+        ({"sales_tax_basis_points": 2001}, Invalid, "Sales tax is a percent from 0 to 20"),
+        ({"sales_tax_basis_points": -1}, Invalid, "Sales tax is a percent from 0 to 20"),
+        ({"sales_tax_basis_points": 10.25}, Invalid, "Sales tax is a percent from 0 to 20"),
+        ({"discount_limit": Money(-1)}, BadAmount, "discount limit is an amount of"),
+        ({"discount_limit": Money(100_000_001)}, BadAmount, "discount limit can be at most"),
+        ({"wait_alert_minutes": 0}, Invalid, "wait alert is a whole number of minutes, 1 to"),
+        ({"wait_alert_minutes": 241}, Invalid, "wait alert is a whole number of minutes, 1 to"),
     ],
 )
 def test_bad_settings_are_refused_and_nothing_changes(
@@ -186,3 +193,115 @@ def test_saving_other_settings_keeps_the_book_slot_and_grace(manager_desk: Desk)
     )
     loaded = practice.load_settings(manager_desk.db)
     assert (loaded.slot_minutes, loaded.idle_lock_minutes) == (10, 9)
+
+
+@pytest.mark.parametrize(
+    ("text", "basis_points"),
+    [
+        ("10.25", 1025),
+        ("10.25%", 1025),
+        (" 8.5 % ", 850),
+        ("8", 800),
+        ("0", 0),
+        ("0.00", 0),
+        (".75", 75),
+        ("20", 2000),
+    ],
+)
+def test_sales_tax_as_typed_is_read_in_hundredths_of_a_percent(
+    text: str, basis_points: int
+) -> None:
+    assert practice.parse_tax_rate(text) == basis_points
+
+
+@pytest.mark.parametrize(
+    ("text", "why"),
+    [
+        ("", "Sales tax is a percent from 0 to 20"),
+        ("-1", "Sales tax is a percent from 0 to 20"),
+        ("ten", "Sales tax is a percent from 0 to 20"),
+        ("8.5a", "Sales tax is a percent from 0 to 20"),
+        ("1e1", "Sales tax is a percent from 0 to 20"),
+        ("10,25", "Sales tax is a percent from 0 to 20"),
+        ("%", "Sales tax is a percent from 0 to 20"),
+        ("\uff18", "Sales tax is a percent from 0 to 20"),
+        ("10.255", "at most two decimals"),
+        ("20.01", "at most 20%"),
+        ("100", "at most 20%"),
+    ],
+)
+def test_sales_tax_as_typed_is_refused_with_the_reason(text: str, why: str) -> None:
+    with pytest.raises(Invalid, match=re.escape(why)):
+        practice.parse_tax_rate(text)
+
+
+@pytest.mark.parametrize(("basis_points", "text"), [(1025, "10.25"), (800, "8"), (850, "8.5")])
+def test_sales_tax_is_shown_as_the_percent_a_person_types(basis_points: int, text: str) -> None:
+    assert practice.format_tax_rate(basis_points) == text
+    assert practice.parse_tax_rate(text) == basis_points
+
+
+def test_the_discount_limit_is_an_amount_of_zero_or_more() -> None:
+    assert practice.parse_discount_limit("$40") == Money(4000)
+    assert practice.parse_discount_limit("0") == Money(0)
+    with pytest.raises(BadAmount, match="discount limit is an amount of"):
+        practice.parse_discount_limit("-5")
+    with pytest.raises(BadAmount, match="at most two decimals"):
+        practice.parse_discount_limit("12.345")
+    with pytest.raises(BadAmount, match="Enter an amount"):
+        practice.parse_discount_limit("")
+
+
+@pytest.mark.parametrize("text", ["", "0", "-5", "241", "1000", "twenty", "1.5", "\uff15"])
+def test_wait_alert_as_typed_is_checked(text: str) -> None:
+    with pytest.raises(Invalid, match="1 to 240"):
+        practice.parse_wait_minutes(text)
+
+
+@pytest.mark.parametrize(("text", "minutes"), [(" 1 ", 1), ("20", 20), ("240", 240)])
+def test_wait_alert_as_typed_is_read(text: str, minutes: int) -> None:
+    assert practice.parse_wait_minutes(text) == minutes
+
+
+@pytest.mark.parametrize(
+    ("values", "error", "why"),
+    [
+        ({"sales_tax_basis_points": 2001}, Invalid, "Sales tax is a percent from 0 to 20"),
+        ({"sales_tax_basis_points": "8%"}, Invalid, "Sales tax is a percent from 0 to 20"),
+        ({"discount_limit": "lots"}, BadAmount, "discount limit is an amount of"),
+        ({"wait_alert_minutes": 0}, Invalid, "wait alert is a whole number of minutes"),
+        ({"wait_alert_minutes": 241}, Invalid, "wait alert is a whole number of minutes"),
+    ],
+)
+def test_form_values_for_the_money_desk_are_checked_with_the_rule(values, error, why) -> None:
+    with pytest.raises(error, match=why):
+        practice.build_settings(name="x", **values)
+
+
+def test_sales_tax_discount_limit_and_wait_alert_are_saved_and_audited(
+    manager_desk: Desk,
+) -> None:
+    shown = practice.load_settings(manager_desk.db)
+    saved = practice.update_settings(
+        manager_desk,
+        practice.build_settings(
+            **{
+                **shown.model_dump(),
+                "sales_tax_basis_points": practice.parse_tax_rate("9.5"),
+                "discount_limit": practice.parse_discount_limit("40"),
+                "wait_alert_minutes": practice.parse_wait_minutes("30"),
+            }
+        ),
+        original=shown,
+    )
+    loaded = practice.load_settings(manager_desk.db)
+    assert loaded == saved
+    assert (loaded.sales_tax_basis_points, loaded.discount_limit, loaded.wait_alert_minutes) == (
+        950,
+        Money(4000),
+        30,
+    )
+    summary = manager_desk.db.execute(
+        "SELECT summary FROM audit_log ORDER BY id DESC LIMIT 1"
+    ).fetchone()[0]
+    assert summary == "sales_tax_basis_points, discount_limit, wait_alert_minutes"
