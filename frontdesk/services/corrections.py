@@ -24,6 +24,7 @@ from frontdesk.services.ledger import (
     entries_of_posting,
     entry,
     existing_posting,
+    gift_card_balance,
     manager_approval,
     refundable,
 )
@@ -40,6 +41,7 @@ __all__ = [
     "refund_payment",
     "return_product",
     "void_entry",
+    "void_problem",
 ]
 
 ADJUSTMENT_WORDS = {
@@ -117,9 +119,6 @@ def refund_payment(
             raise Invalid("Enter the number of the refund check.")
         approver_id = manager_approval(desk, approver, f"a refund of {amount}")
         left = refundable(desk, payment_id)
-        if original.kind == "deposit":
-            # Credit already applied to a visit is spent: only what is still held goes back.
-            left = min(left, credit(desk, original.patient_id))
         if amount > left:
             raise Conflict(
                 f"Only {left} is left of that payment to refund; {amount} is more than that."
@@ -143,7 +142,11 @@ def refund_payment(
             reason=reason,
         )
         if method == "gift_card":
-            card = next(e for e in entries_of_posting(desk, original.posting_id) if e.gift_card_id)
+            card = next(
+                e
+                for e in entries_of_posting(desk, original.posting_id)
+                if e.gift_card_id and e.reference == str(payment_id)
+            )
             writer.add(
                 "refund",
                 "gift_card",
@@ -169,9 +172,13 @@ def refund_payment(
 # -- voids -----------------------------------------------------------------------------------
 
 
-def _voidable_problem(desk: Desk, item: LedgerEntry) -> str:
+def void_problem(desk: Desk, item: LedgerEntry) -> str:
+    """Why `item` cannot be voided now ("" when it can)."""
     if item.kind not in ("charge", "payment", "deposit", "refund", "gift_card_sale"):
         return "Only a charge, a payment, a deposit, a refund or a gift card sale is voided."
+    if item.kind == "refund" and item.method is None:
+        # The gift card's or the credit's side of a refund goes with the refund itself.
+        return "That is part of a refund; void the refund it belongs to."
     if item.business_date != desk.clock.business_date():
         return (
             f"That entry is from {item.business_date:%m/%d/%Y}; only today's entries are "
@@ -179,10 +186,35 @@ def _voidable_problem(desk: Desk, item: LedgerEntry) -> str:
         )
     if desk.db.execute("SELECT 1 FROM ledger WHERE reverses_id = ?", (item.id,)).fetchone():
         return "That entry was voided already."
-    if item.kind in ("payment", "deposit") and refundable(desk, item.id) != -item.amount:
-        return "Part of that payment was refunded; refund the rest instead of voiding it."
     if item.kind == "deposit" and credit(desk, item.patient_id) < -item.amount:
         return "Part of that deposit was applied to a visit; refund what is left instead."
+    if (
+        item.kind in ("payment", "deposit")
+        and item.method != "credit"
+        and refundable(desk, item.id) != -item.amount
+    ):
+        return "Part of that payment was refunded; refund the rest instead of voiding it."
+    if item.kind == "refund" and item.method in ("gift_card", "credit"):
+        # Voiding takes the value back off the card or the credit: it must still be there.
+        side = next(
+            (
+                e
+                for e in entries_of_posting(desk, item.posting_id)
+                if e.reference == str(item.id) and e.account != item.account
+            ),
+            None,
+        )
+        if side is not None:
+            held = (
+                gift_card_balance(desk, side.gift_card_id)
+                if side.gift_card_id is not None
+                else credit(desk, item.patient_id)
+            )
+            if held < item.amount:
+                return (
+                    f"The refunded {item.amount} has been used since ({held} is left); "
+                    "it can no longer be voided."
+                )
     if (
         item.kind == "charge"
         and desk.db.execute(
@@ -223,7 +255,7 @@ def void_entry(
         item = entry(desk, entry_id)
         if item is None:
             raise NotFound("There is no such entry on the account.")
-        problem = _voidable_problem(desk, item)
+        problem = void_problem(desk, item)
         if problem:
             raise Conflict(problem)
         approver_id = manager_approval(desk, approver, f"a void of entry {entry_id}")

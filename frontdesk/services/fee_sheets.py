@@ -133,7 +133,8 @@ def find_code(desk: Desk, code: str, *, missing_ok: bool = False) -> FeeCode | N
 def find_sku(desk: Desk, sku: str, *, missing_ok: bool = False) -> Item | None:
     """The active product with exactly this SKU (what a barcode scanner types)."""
     row = desk.db.execute(
-        f"SELECT {_ITEM_COLUMNS} FROM items i WHERE i.sku = ? AND i.active = 1",
+        f"SELECT {_ITEM_COLUMNS} FROM items i"
+        " WHERE i.sku = ? AND i.active = 1 AND i.kind = 'retail'",
         ((sku or "").strip(),),
     ).fetchone()
     if row is None:

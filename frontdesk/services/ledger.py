@@ -234,9 +234,10 @@ def entries_where(desk: Desk, where: str, parameters: tuple = ()) -> list[Ledger
 def refundable(desk: Desk, entry_id: int) -> Money:
     """What is left to refund of a payment or deposit: what came in, less the refunds
     made from it that stand (a voided refund gives its amount back); nothing once the
-    payment itself was voided."""
+    payment itself was voided. Of a deposit, no more than the credit still held (credit
+    applied to a visit is spent)."""
     row = desk.db.execute(
-        "SELECT kind, amount_cents, method FROM ledger WHERE id = ?", (entry_id,)
+        "SELECT kind, amount_cents, method, patient_id FROM ledger WHERE id = ?", (entry_id,)
     ).fetchone()
     if row is None or row[0] not in ("payment", "deposit") or row[2] == "credit":
         return Money(0)
@@ -248,7 +249,10 @@ def refundable(desk: Desk, entry_id: int) -> Money:
         " AND NOT EXISTS (SELECT 1 FROM ledger v WHERE v.reverses_id = r.id)",
         (entry_id, "credit" if row[0] == "deposit" else "patient"),
     ).fetchone()
-    return Money(-row[1] - refunded)
+    left = Money(-row[1] - refunded)
+    if row[0] == "deposit":
+        left = min(left, credit(desk, row[3]))
+    return max(left, Money(0))
 
 
 # -- writing a posting -------------------------------------------------------------------------

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from frontdesk.data.money import Money
 from frontdesk.errors import NotFound
+from frontdesk.services.corrections import void_problem
 from frontdesk.services.ledger import (
     MONEY_ROLES,
     balance,
@@ -101,8 +102,8 @@ def account(desk: Desk, patient_id: int, *, limit: int = 500) -> Account:
                 else Money(0),
                 voidable=today_open
                 and item.business_date == today
-                and item.kind in ("charge", "payment", "deposit", "refund")
-                and item.id not in reversed_ids,
+                and item.id not in reversed_ids
+                and not void_problem(desk, item),
                 reversed=item.id in reversed_ids,
             )
         )

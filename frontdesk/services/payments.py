@@ -265,8 +265,15 @@ def post_payment(
                     f"{total} is more than the balance ({max(owed, Money(0))}); take the "
                     "rest as a deposit."
                 )
-        else:
-            _visit_of(desk, appointment_id, patient_id)
+        elif _visit_of(desk, appointment_id, patient_id) not in (
+            "booked",
+            "confirmed",
+            "arrived",
+            "roomed",
+            "with_provider",
+            "ready_checkout",
+        ):
+            raise Conflict("A co-pay is taken for a visit that is booked or in the office.")
         writer = PostingWriter(desk, "payment", key, patient_id=patient_id, note=note)
         writer.open()
         post_tenders(writer, patient_id, tenders, appointment_id=appointment_id)

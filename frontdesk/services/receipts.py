@@ -116,7 +116,7 @@ def build_receipt(desk: Desk, posting_id: int, *, reprint: bool = False) -> Rece
     reason = ""
     gift_card_id = None
     for entry in entries:
-        if entry.kind in _MONEY_KINDS or (entry.kind == "reversal" and entry.method):
+        if entry.method and (entry.kind in _MONEY_KINDS or entry.kind == "reversal"):
             tenders.append(
                 ReceiptTender(
                     method=entry.method or "cash",
