@@ -418,14 +418,27 @@ def save_fee_sheet(
     *,
     provider_id: int | None = None,
     approver: Actor | None = None,
+    approval_reason: str = "",
 ) -> FeeSheet:
     """Save the visit's fee sheet as a draft (check-out finalizes it). Conflict once it
-    is finalized; NeedsApproval for an override or a discount over the limit."""
+    is finalized; NeedsApproval for an override or a discount over the limit (the
+    manager's reason is kept in the audit trail)."""
+    from frontdesk.services.fields import one_line
+
     desk.require_role(MONEY_ROLES, "enter fee sheets")
     priced = price_lines(desk, lines)
+    approval_reason = one_line(approval_reason, "reason for the approval", max_length=80)
     with write(desk.db):
         encounter_id = open_encounter(
             desk, appointment_id, priced, provider_id=provider_id, approver=approver
         )
-        audit.record(desk, "fee sheet saved", "encounters", encounter_id, f"{len(priced)} lines")
+        why = approval_needed(priced)
+        audit.record(
+            desk,
+            "fee sheet saved",
+            "encounters",
+            encounter_id,
+            f"{len(priced)} lines"
+            + (f"; approved: {approval_reason}" if why and approval_reason else ""),
+        )
     return fee_sheet(desk, appointment_id)

@@ -134,6 +134,19 @@ def build_receipt(desk: Desk, posting_id: int, *, reprint: bool = False) -> Rece
             gift_card_id = entry.gift_card_id
     if kind == "gift_card_sale":
         subtotal = sum(-e.amount.cents for e in entries)
+    if kind in ("payment", "deposit"):
+        # No fee sheet: the receipt's one line says what the money was for.
+        paid = sum(-e.amount.cents for e in entries if e.kind in ("payment", "deposit"))
+        first = entries[0] if entries else None
+        text = (
+            "Deposit (held as credit)"
+            if kind == "deposit"
+            else "Co-pay"
+            if first is not None and first.appointment_id is not None
+            else "Payment on account"
+        )
+        lines.append(ReceiptLine(text=text, unit_price=Money(paid), amount=Money(paid)))
+        subtotal = paid
     total = subtotal - discounts + tax
     if kind in ("refund", "void", "adjustment"):
         total = sum(e.amount.cents for e in entries if e.account == "patient")

@@ -270,9 +270,11 @@ def check_in(
             raise Conflict(
                 f"This appointment is {STATUS_WORDS.get(status, status)}; it cannot be checked in."
             )
-        if contact is not None:
+        # A replay of the same screen changed these the first time: writing them again
+        # would clash with itself (update_patient sees its own change as someone else's).
+        if contact is not None and not replay:
             patients.update_patient(desk, patient_id, contact, original=original)
-        if insurance is not None:
+        if insurance is not None and not replay:
             payer, member_id, group_no, verified_on = insurance
             record_insurance(
                 desk, patient_id, payer, member_id, group_no=group_no, verified_on=verified_on
@@ -292,12 +294,19 @@ def check_in(
 # -- check-out ---------------------------------------------------------------------------------
 
 
-def check_out(desk: Desk, checkout: Checkout, *, approver: Actor | None = None) -> Posting:
+def check_out(
+    desk: Desk,
+    checkout: Checkout,
+    *,
+    approver: Actor | None = None,
+    approval_reason: str = "",
+) -> Posting:
     """Complete a visit in one transaction: its fee sheet finalized (a line that needs
     a manager, approved), a charge per line, retail stock taken out, each tender paid
     (no more than is due after the charges), the appointment checked out (setting up
     its type's recall) and the receipt queued. The same idempotency key again returns
-    the first posting. A visit with no charge needs the reason."""
+    the first posting. A visit with no charge needs the reason. The approving manager's
+    reason, if given, is kept in the audit trail."""
     from frontdesk.services.receipts import finish_posting, posting_result
 
     desk.require_role(MONEY_ROLES, "check patients out")
@@ -305,6 +314,7 @@ def check_out(desk: Desk, checkout: Checkout, *, approver: Actor | None = None) 
     priced = fee_sheets.price_lines(desk, checkout.lines)
     tenders = check_tenders(desk, checkout.tenders)
     reason = one_line(checkout.no_charge_reason, "reason for no charge", max_length=80)
+    approval_reason = one_line(approval_reason, "reason for the approval", max_length=80)
     if not priced and not reason:
         raise Invalid("Add the visit's services and products, or say why there is no charge.")
     with write(desk.db):
@@ -379,6 +389,7 @@ def check_out(desk: Desk, checkout: Checkout, *, approver: Actor | None = None) 
         total = sum((line.total for line in priced), Money(0))
         writer.audit(
             "checkout posted",
-            f"appt {checkout.appointment_id}: charges {total.cents}, paid {paid.cents}",
+            f"appt {checkout.appointment_id}: charges {total.cents}, paid {paid.cents}"
+            + (f"; approved: {approval_reason}" if why and approval_reason else ""),
         )
         return finish_posting(desk, writer)
