@@ -1,9 +1,11 @@
-"""The no-show list: past appointments nobody marked. Each one becomes a no-show, a late
-cancel or an arrived-late visit; Space selects several to mark no-show at once."""
+"""The no-show list: past appointments nobody marked. Each one becomes a no-show (with
+the practice's no-show fee, if the desk charges it), a late cancel or an arrived-late
+visit; Space selects several to mark no-show at once."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from uuid import uuid4
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -14,7 +16,7 @@ from textual.widgets import DataTable, Footer, Static
 from frontdesk.data.clock import clock_text
 from frontdesk.data.models import Appointment
 from frontdesk.errors import FrontDeskError
-from frontdesk.services import appointment_status, no_shows
+from frontdesk.services import appointment_status, corrections, fee_sheets, no_shows
 from frontdesk.services.book import STATUS_WORDS, when_text
 from frontdesk.widgets.dialogs import ConfirmDialog
 from frontdesk.widgets.form import ErrorLine, fit, plain
@@ -26,6 +28,8 @@ _PATIENT_WIDTH = 16
 _TYPE_WIDTH = 14
 # How many appointments a confirm dialog names before it says "and N more".
 _NAMED = 6
+# The fee schedule's code of the no-show fee.
+_NO_SHOW_FEE = "NOSHOW"
 
 
 class NoShowsScreen(Screen[None]):
@@ -36,6 +40,7 @@ class NoShowsScreen(Screen[None]):
 
     BINDINGS = [
         Binding("n", "no_show", "No-show"),
+        Binding("f", "no_show_fee", "No-show + fee"),
         Binding("l", "late_cancel", "Late cancel"),
         Binding("a", "arrived_late", "Arrived late"),
         Binding("space", "select", "Select for no-show"),
@@ -175,6 +180,39 @@ class NoShowsScreen(Screen[None]):
             return done
 
         self._ask("Mark no-show", question, "No-show", mark)
+
+    def action_no_show_fee(self) -> None:
+        """Mark the highlighted appointment a no-show and charge the patient the fee."""
+        item = self._current()
+        if item is None:
+            return
+        try:
+            fee = fee_sheets.find_code(self.app.desk, _NO_SHOW_FEE)
+        except FrontDeskError as error:
+            self.app.show_error(error)
+            return
+        assert fee is not None
+        key = uuid4().hex  # made as the question is asked: one fee however often
+
+        def mark() -> str:
+            no_shows.mark_no_shows(self.app.desk, [item.id])
+            try:
+                posting = corrections.post_no_show_fee(self.app.desk, item.id, key)
+            except FrontDeskError as error:
+                raise type(error)(
+                    f"No-show: {self._named(item)}; the fee was not charged: {error}"
+                ) from error
+            return (
+                f"No-show: {self._named(item)}; fee {fee.price} charged (receipt {posting.number})."
+            )
+
+        self._ask(
+            "No-show fee",
+            f"Mark {self._named(item)} as a no-show and charge {item.patient_name} the "
+            f"no-show fee of {fee.price}?",
+            "Charge fee",
+            mark,
+        )
 
     def action_late_cancel(self) -> None:
         item = self._current()

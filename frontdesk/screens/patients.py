@@ -1,4 +1,5 @@
-"""F3 Patients: look a patient up, see their summary, register a new one, edit one."""
+"""F3 Patients: look a patient up, see their summary (with their balance, for the desk
+that takes money), register a new one, edit one, open their account."""
 
 from __future__ import annotations
 
@@ -10,10 +11,12 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Footer, Input, Select, Static
 
 from frontdesk.data.clock import clock_text, from_stored
-from frontdesk.data.models import Appointment, Patient, PatientDraft
+from frontdesk.data.models import Appointment, Patient, PatientDraft, PatientMatch
 from frontdesk.errors import FrontDeskError
-from frontdesk.services import patients
+from frontdesk.screens.account import AccountScreen, balance_text
+from frontdesk.services import patient_account, patients
 from frontdesk.services.book import PatientBookSummary, patient_book_summary
+from frontdesk.services.ledger import MONEY_ROLES
 from frontdesk.widgets.dialogs import ConfirmDialog
 from frontdesk.widgets.form import Choice, ErrorLine, Field, FormRow
 from frontdesk.widgets.patient_picker import PatientPicker
@@ -223,6 +226,8 @@ class PatientsScreen(Screen[None]):
         Binding("ctrl+n", "new", "New patient"),
         Binding("ctrl+o", "open", "Open / edit"),
         Binding("ctrl+f", "find", "Find"),
+        # F5 (Payments) opens the highlighted patient's own account here.
+        Binding("f5", "account", "Account"),
         Binding("escape", "app.back", "Back"),
     ]
 
@@ -247,8 +252,17 @@ class PatientsScreen(Screen[None]):
 
     @on(PatientPicker.Highlighted)
     def _show(self, event: PatientPicker.Highlighted) -> None:
+        self._summarize(event.match)
+
+    def on_screen_resume(self) -> None:
+        # Back from the account (or an edit): the balance may have changed.
+        if self._current is not None:
+            self._summarize(self._current.id)
+
+    def _summarize(self, match: PatientMatch | int | None) -> None:
+        """The summary of the patient (a look-up match or an id), or why there is none."""
         summary = self.query_one("#patients-summary", Static)
-        if event.match is None:
+        if match is None:
             self._current = None
             text = self.query_one(PatientPicker).query_text.strip()
             summary.update(
@@ -257,14 +271,36 @@ class PatientsScreen(Screen[None]):
                 else "Type a name, phone, birth date or account number."
             )
             return
+        patient_id = match if isinstance(match, int) else match.id
         try:
-            self._current = patients.get_patient(self.app.desk, event.match.id)
-            visits = patient_book_summary(self.app.desk, event.match.id)
+            self._current = patients.get_patient(self.app.desk, patient_id)
+            visits = patient_book_summary(self.app.desk, patient_id)
+            money = None
+            if self._takes_money:
+                money = patient_account.summary(self.app.desk, patient_id)
         except FrontDeskError as error:
             self.app.show_error(error)
             return
         clock = self.app.clock
-        summary.update(summary_text(self._current, clock.business_date(), visits, clock.tz))
+        text = summary_text(self._current, clock.business_date(), visits, clock.tz)
+        if money is not None:
+            text += f"\nAccount: {balance_text(*money)}   (F5: open it)"
+        summary.update(text)
+
+    @property
+    def _takes_money(self) -> bool:
+        actor = self.app.actor
+        return actor is not None and actor.role in MONEY_ROLES
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # Not for a role that takes no money: F5 is then the app's (which says so).
+        return self._takes_money if action == "account" else True
+
+    def action_account(self) -> None:
+        if self._current is None:
+            self.app.open_place("payments")
+        else:
+            self.app.push_screen(AccountScreen(patient_id=self._current.id))
 
     @on(PatientPicker.Picked)
     def _picked(self) -> None:

@@ -137,12 +137,12 @@ def build_receipt(desk: Desk, posting_id: int, *, reprint: bool = False) -> Rece
     if kind in ("payment", "deposit"):
         # No fee sheet: the receipt's one line says what the money was for.
         paid = sum(-e.amount.cents for e in entries if e.kind in ("payment", "deposit"))
-        first = entries[0] if entries else None
+        opening = entries[0] if entries else None
         text = (
             "Deposit (held as credit)"
             if kind == "deposit"
             else "Co-pay"
-            if first is not None and first.appointment_id is not None
+            if opening is not None and opening.appointment_id is not None
             else "Payment on account"
         )
         lines.append(ReceiptLine(text=text, unit_price=Money(paid), amount=Money(paid)))

@@ -1,15 +1,17 @@
-"""The no-show list through the keys: no-show, late cancel, arrived late, several at once;
-and what the patient summary then shows."""
+"""The no-show list through the keys: no-show (with its fee), late cancel, arrived late,
+several at once; and what the patient summary then shows."""
 
 from __future__ import annotations
 
 import arrow
 
 from frontdesk.data.models import Appointment
+from frontdesk.data.money import Money
 from frontdesk.screens.no_shows import NoShowsScreen
 from frontdesk.screens.patients import PatientsScreen
 from frontdesk.services import appointment_status
 from frontdesk.services.book import patient_book_summary, when_text
+from frontdesk.services.ledger import balance
 from frontdesk.services.no_shows import no_show_list
 from frontdesk.widgets.dialogs import ConfirmDialog
 from tests.conftest import actor
@@ -332,3 +334,43 @@ async def test_a_receptionist_opens_the_list_from_its_place(console) -> None:
         await pilot.press("escape")
         await pilot.pause()
         assert not isinstance(console.screen, NoShowsScreen)
+
+
+async def test_f_marks_a_no_show_and_charges_the_fee(console) -> None:
+    console.clock.at = NOON
+    async with console.run_test(size=SIZE, notifications=True) as pilot:
+        await pilot.pause()
+        listed = await _open(pilot, console)
+        first = listed[0]
+        owed = balance(console.desk, first.patient_id)
+        await pilot.press("f")
+        await pilot.pause()
+        assert isinstance(console.screen, ConfirmDialog)
+        assert (
+            f"Mark {_named(console, first)} ({first.type_name} with {first.resource_name}) "
+            f"as a no-show and charge {first.patient_name} the no-show fee of $50.00?"
+        ) in screen_text(console)
+        await pilot.press("y")
+        await pilot.pause()
+        text = screen_text(console)
+        assert f"No-show: {_named(console, first)}" in text
+        assert "fee $50.00 charged (receipt R" in text
+        assert f"{len(listed) - 1} appointments left to mark" in text
+        assert _status(console, first.id) == ("no_show", None)
+        assert console.db.execute(
+            "SELECT kind, amount_cents, patient_id FROM ledger WHERE appointment_id = ?",
+            (first.id,),
+        ).fetchall() == [("charge", 5000, first.patient_id)]
+        assert balance(console.desk, first.patient_id) == owed + Money(5000)
+
+
+async def test_answering_no_to_the_fee_changes_nothing(console) -> None:
+    console.clock.at = NOON
+    async with console.run_test(size=SIZE, notifications=True) as pilot:
+        await pilot.pause()
+        listed = await _open(pilot, console)
+        entries = db_value(console, "SELECT count(*) FROM ledger")
+        await pilot.press("f", "n")
+        await pilot.pause()
+        assert _status(console, listed[0].id) == (listed[0].status, None)
+        assert db_value(console, "SELECT count(*) FROM ledger") == entries

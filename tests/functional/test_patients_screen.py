@@ -1,5 +1,7 @@
-"""F3 Patients through the keys: look-up, summary, register (bad, duplicate, good), edit."""
+"""F3 Patients through the keys: look-up, summary (with the balance for the money desk),
+register (bad, duplicate, good), edit, open the account."""
 
+from frontdesk.screens.account import AccountScreen
 from frontdesk.screens.patients import PatientForm, PatientsScreen
 from frontdesk.widgets.dialogs import ConfirmDialog
 from tests.functional.conftest import SIZE, db_value, screen_text, sign_in
@@ -127,3 +129,54 @@ async def test_names_that_look_like_markup_are_shown_as_typed(console) -> None:
         await pilot.press("ctrl+f", *"zed ann")
         await pilot.pause()
         assert "Zed[/], [b]Ann" in screen_text(console)
+
+
+async def test_the_summary_shows_the_balance_and_f5_opens_the_account(console) -> None:
+    from tests.functional.test_account import owing_patient, paid_in_cash
+
+    patient_id = owing_patient(console)
+    paid_in_cash(console, patient_id, "20")
+    account = db_value(console, "SELECT account_no FROM patients WHERE id = ?", patient_id)
+    async with console.run_test(size=SIZE, notifications=True) as pilot:
+        await pilot.pause()
+        await _patients(pilot, console)
+        await pilot.press(*account)
+        await pilot.pause()
+        assert "Account: Owes $30.00 (F5: open it)" in screen_text(console)
+        await pilot.press("f5")
+        await pilot.pause()
+        await pilot.pause()
+        assert isinstance(console.screen, AccountScreen)
+        assert console.screen.patient_id == patient_id
+        assert "Payment · Cash -20.00 30.00 20.00" in screen_text(console)
+        await pilot.press("p")
+        await pilot.pause()
+        await pilot.press("enter", "enter", "enter")  # cash, the $30.00 due, nothing handed over
+        await pilot.pause()
+        await pilot.press("enter")  # post
+        await pilot.pause()
+        await pilot.press("escape", "escape")  # the receipt, then back to the look-up
+        await pilot.pause()
+        assert isinstance(console.screen, PatientsScreen)
+        assert "Account: Owes nothing (F5: open it)" in screen_text(console)
+
+
+async def test_a_provider_sees_no_balance(console) -> None:
+    from tests.functional.test_account import owing_patient
+
+    patient_id = owing_patient(console)
+    account = db_value(console, "SELECT account_no FROM patients WHERE id = ?", patient_id)
+    async with console.run_test(size=SIZE, notifications=True) as pilot:
+        await pilot.pause()
+        await sign_in(pilot, "evargas")
+        await pilot.press("f3")
+        await pilot.pause()
+        await pilot.pause()
+        await pilot.press(*account)
+        await pilot.pause()
+        text = screen_text(console)
+        assert f"account {account}" in text and "Account:" not in text and "Owes" not in text
+        await pilot.press("f5")
+        await pilot.pause()
+        await pilot.pause()
+        assert isinstance(console.screen, PatientsScreen)  # F5 is not theirs
