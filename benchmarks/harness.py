@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 # Modules that register benchmarks when imported; add a module name to add its benchmarks.
-MODULES = ["benchmarks.session", "benchmarks.lookup", "benchmarks.book"]
+MODULES = ["benchmarks.session", "benchmarks.lookup", "benchmarks.book", "benchmarks.money"]
 
 
 class BenchmarkError(Exception):

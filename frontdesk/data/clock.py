@@ -6,9 +6,11 @@ not exist (spring forward) are refused; times that exist twice (fall back) must 
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import re
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
@@ -134,26 +136,55 @@ def day_bounds(day: dt.date, tz: str) -> tuple[str, str]:
 
 
 def to_stored(instant: arrow.Arrow | dt.datetime) -> str:
-    """A UTC instant as stored in the database: ISO 8601, 'Z', microseconds."""
-    moment = arrow.get(instant).to("UTC")
-    return moment.format("YYYY-MM-DDTHH:mm:ss.SSSSSS") + "Z"
+    """A UTC instant as stored in the database: ISO 8601, 'Z', microseconds (a naive
+    datetime is taken as UTC)."""
+    moment = instant.datetime if isinstance(instant, arrow.Arrow) else instant
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(dt.UTC).replace(tzinfo=None)
+    return moment.isoformat(timespec="microseconds") + "Z"
 
 
 def from_stored(text: str) -> arrow.Arrow:
     """The inverse of `to_stored`."""
-    return arrow.get(text).to("UTC")
+    moment = dt.datetime.fromisoformat(text)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt.UTC)
+    return arrow.Arrow.fromdatetime(moment.astimezone(dt.UTC))
 
 
 class Clock:
-    """Now, in UTC and in the practice's zone. `source` is replaceable for tests."""
+    """Now, in UTC and in the practice's zone. `source` is replaceable for tests.
+
+    Inside `held()` "now" stands still (for this thread): one posting, its entries, its
+    audit rows and the visit's status change all carry the same instant.
+    """
 
     def __init__(self, tz: str = "UTC", source: Callable[[], arrow.Arrow] | None = None):
         self.tz = tz
         self._source = source or arrow.utcnow
+        self._held = threading.local()
 
     def now(self) -> arrow.Arrow:
         """The current UTC instant."""
-        return self._source().to("UTC")
+        held = getattr(self._held, "instant", None)
+        return held if held is not None else self._source().to("UTC")
+
+    @contextlib.contextmanager
+    def held(self) -> Iterator[arrow.Arrow]:
+        """Hold "now" at this instant until the block ends (a block inside another keeps
+        the outer one's instant)."""
+        instant = getattr(self._held, "instant", None)
+        if instant is not None:
+            yield instant
+            return
+        instant = self.now()
+        self._held.instant = instant
+        self._held.stamp = to_stored(instant)
+        self._held.day = instant.to(self.tz).date()
+        try:
+            yield instant
+        finally:
+            self._held.instant = None
 
     def local_now(self) -> arrow.Arrow:
         """The current instant in the practice's zone."""
@@ -161,6 +192,8 @@ class Clock:
 
     def business_date(self) -> dt.date:
         """Today's date at the practice (a business date is a local date)."""
+        if getattr(self._held, "instant", None) is not None:
+            return self._held.day
         return self.local_now().date()
 
     def local(self, instant: arrow.Arrow | str) -> arrow.Arrow:
@@ -170,4 +203,6 @@ class Clock:
 
     def stamp(self) -> str:
         """Now, as stored."""
+        if getattr(self._held, "instant", None) is not None:
+            return self._held.stamp
         return to_stored(self.now())

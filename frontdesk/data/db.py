@@ -92,6 +92,8 @@ class FrontDeskDatabase:
         self.conn = conn
         self.path = path
         self.journal = ""
+        # The data version and the settings read then: see load_settings.
+        self.settings_cache: tuple[int, Any] | None = None
 
     def execute(self, sql: str, parameters: Sequence[Any] | dict[str, Any] = ()) -> Any:
         """Run one statement; returns the cursor."""
@@ -206,6 +208,7 @@ def write(db: FrontDeskDatabase) -> Iterator[FrontDeskDatabase]:
     try:
         yield db
     except BaseException:
+        db.settings_cache = None  # it may hold what is now rolled back
         if conn.in_transaction:
             conn.execute("ROLLBACK")
         raise
@@ -213,6 +216,7 @@ def write(db: FrontDeskDatabase) -> Iterator[FrontDeskDatabase]:
         try:
             conn.execute("COMMIT")
         except BaseException:
+            db.settings_cache = None
             if conn.in_transaction:
                 conn.execute("ROLLBACK")
             raise

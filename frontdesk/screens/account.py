@@ -5,8 +5,6 @@ shows its receipt; any entry's receipt can be seen and printed again."""
 
 from __future__ import annotations
 
-from uuid import uuid4
-
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -21,6 +19,7 @@ from frontdesk.errors import FrontDeskError
 from frontdesk.screens.account_corrections import AdjustDialog, RefundDialog, ReturnDialog
 from frontdesk.screens.account_dialogs import Done, TakeMoneyDialog
 from frontdesk.services import corrections, patient_account, receipts
+from frontdesk.services.ledger import new_key
 from frontdesk.widgets.dialogs import ApproveDialog
 from frontdesk.widgets.form import ErrorLine, fit
 from frontdesk.widgets.patient_picker import PatientPicker
@@ -267,7 +266,7 @@ class AccountScreen(Screen[None]):
                 else "That entry cannot be voided; refund or adjust it instead."
             )
             return
-        key = uuid4().hex  # made as the void is asked for: one reversal however often
+        key = new_key()  # made as the void is asked for: one reversal however often
 
         def approved(answer: object) -> None:
             if answer is None:

@@ -6,8 +6,6 @@ which stays open, and nothing is posted."""
 
 from __future__ import annotations
 
-from uuid import uuid4
-
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -21,6 +19,7 @@ from frontdesk.data.money_models import Account, AccountLine
 from frontdesk.errors import FrontDeskError, Invalid
 from frontdesk.screens.account_dialogs import Done, replayed
 from frontdesk.services import corrections
+from frontdesk.services.ledger import new_key
 from frontdesk.services.payments import METHOD_WORDS
 from frontdesk.widgets.dialogs import ApproveDialog
 from frontdesk.widgets.form import Choice, ErrorLine, Field, FormRow, MoneyInput
@@ -50,7 +49,7 @@ class _ApprovedForm(ModalScreen[Done | None]):
     def __init__(self, account: Account) -> None:
         super().__init__()
         self.account = account
-        self.key = uuid4().hex  # made as the form opens: one posting for all its tries
+        self.key = new_key()  # made as the form opens: one posting for all its tries
 
     def _question(self) -> tuple[str, str]:
         """What the manager is asked to approve and the words for the audit log; raises
@@ -181,6 +180,13 @@ class RefundDialog(_ApprovedForm):
 
     def _question(self) -> tuple[str, str]:
         amount = self._amount()
+        corrections.check_refund(  # what stops it is said before a manager is asked
+            self.app.desk,
+            self.line.entry.id,
+            amount,
+            method=self.method,
+            reference=self.query_one("#rf-reference", Input).value,
+        )
         return (
             f"Refund {self.account.patient_name} {amount} {self._how()}, from "
             f"{self.line.description} of {self.line.entry.business_date:%m/%d/%Y}.",
@@ -340,6 +346,7 @@ class ReturnDialog(_ApprovedForm):
             self.key,
             back_to_stock=self._back_to_stock(),
             approver=approver,
+            reason=reason,
         )
         note = (
             f"Returned {quantity}; its price is off the balance. To give the money back, "

@@ -9,8 +9,6 @@ a line saying what was done (`Done`).
 
 from __future__ import annotations
 
-from uuid import uuid4
-
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -22,6 +20,7 @@ from frontdesk.data.money import Money
 from frontdesk.data.money_models import Account, Posting, Tender
 from frontdesk.errors import FrontDeskError
 from frontdesk.services import payments
+from frontdesk.services.ledger import new_key
 from frontdesk.services.payments import METHOD_WORDS
 from frontdesk.widgets.form import ErrorLine, Field, FormRow, MoneyInput
 from frontdesk.widgets.tender_dialog import TenderDialog
@@ -76,7 +75,7 @@ class TakeMoneyDialog(ModalScreen[Done | None]):
         super().__init__()
         self.kind = kind
         self.account = account
-        self.key = uuid4().hex  # one posting, however often Enter is pressed
+        self.key = new_key()  # one posting, however often Enter is pressed
         self.tenders: list[Tender] = []
 
     def compose(self) -> ComposeResult:

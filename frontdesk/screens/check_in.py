@@ -9,26 +9,24 @@ opens, so a second Ctrl+S posts once.
 
 from __future__ import annotations
 
-from uuid import uuid4
-
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Input, Select, Static
+from textual.widgets import Footer, Input, Select, Static
 
 from frontdesk.data.models import Patient, PatientDraft
-from frontdesk.data.money import Money
 from frontdesk.data.money_models import Tender
 from frontdesk.errors import FrontDeskError
-from frontdesk.services import patients, payments, visits
+from frontdesk.services import patients, visits
 from frontdesk.services.book import STATUS_WORDS, get_appointment, when_text
-from frontdesk.services.checkout_bill import tender_text
+from frontdesk.services.ledger import new_key
 from frontdesk.widgets.dialogs import ConfirmDialog
-from frontdesk.widgets.form import Choice, ErrorLine, Field, FormRow, fit, plain
+from frontdesk.widgets.form import Choice, ErrorLine, Field, FormRow
 from frontdesk.widgets.receipt_dialog import ReceiptDialog
 from frontdesk.widgets.tender_dialog import TenderDialog
+from frontdesk.widgets.tender_list import TenderList
 
 __all__ = ["CheckInScreen"]
 
@@ -50,12 +48,6 @@ _METHODS = {
 _WORDS = {"copay": "Co-pay", "deposit": "Deposit"}
 
 
-class _TendersTable(DataTable):
-    """The tenders taken for the co-pay or deposit."""
-
-    BINDINGS = [Binding("delete", "screen.remove_tender", "Remove tender")]
-
-
 class CheckInScreen(Screen[None]):
     """Check one appointment's patient in."""
 
@@ -72,8 +64,7 @@ class CheckInScreen(Screen[None]):
         super().__init__()
         self.appointment_id = appointment_id
         # Made once, when the screen opens: a second Ctrl+S or a retry posts once.
-        self.key = uuid4().hex
-        self._tenders: list[Tender] = []
+        self.key = new_key()
         self._patient: Patient | None = None
         self._failed: FrontDeskError | None = None
         self._done = False
@@ -139,9 +130,7 @@ class CheckInScreen(Screen[None]):
                 "Collect",
                 Choice(_COLLECT, allow_blank=False, value="none", id="ci-collect"),
             )
-            tenders = _TendersTable(id="ci-tenders", cursor_type="row")
-            tenders.add_columns("Paid by", "Detail", "Amount", "Change")
-            yield tenders
+            yield TenderList(id="ci-tenders")
             yield Static("", id="ci-total", markup=False)
             yield Static(
                 "Enter: next   t: add tender   Del: remove it   Ctrl+S: check in   Esc: back",
@@ -177,32 +166,24 @@ class CheckInScreen(Screen[None]):
 
     # -- tenders -----------------------------------------------------------------------------
 
+    @property
+    def _tenders(self) -> list[Tender]:
+        return self.query_one(TenderList).tenders
+
     def _show_tenders(self) -> None:
-        table = self.query_one("#ci-tenders", DataTable)
-        table.clear()
-        for n, tender in enumerate(self._tenders):
-            table.add_row(
-                *plain(
-                    payments.METHOD_WORDS[tender.method],
-                    fit(tender_text(tender), 24),
-                    tender.amount,
-                    tender.change if tender.change else "",
-                ),
-                key=str(n),
-            )
+        tender_list = self.query_one(TenderList)
         collecting = self.collect != "none"
-        table.display = collecting and bool(self._tenders)
+        tender_list.display = collecting and bool(tender_list.tenders)
         total = self.query_one("#ci-total", Static)
         total.display = collecting
         if collecting:
-            paid = sum((t.amount for t in self._tenders), Money(0))
-            change = sum((t.change for t in self._tenders), Money(0))
             what = _WORDS[self.collect]
-            if not self._tenders:
+            count = len(tender_list.tenders)
+            if not count:
                 total.update(f"{what}: no tender yet — t adds how the patient pays.")
             else:
-                count = len(self._tenders)
-                text = f"{what}: {paid} in {count} tender{'s' * (count != 1)}"
+                text = f"{what}: {tender_list.paid} in {count} tender{'s' * (count != 1)}"
+                change = tender_list.change
                 total.update(text + (f" · change due {change}" if change else ""))
 
     def action_tender(self) -> None:
@@ -216,20 +197,17 @@ class CheckInScreen(Screen[None]):
 
         def taken(tender: Tender | None) -> None:
             if tender is not None:
-                self._tenders.append(tender)
                 self._error.clear()
-                self._show_tenders()
-                self.query_one("#ci-tenders").focus()
+                self.query_one(TenderList).add(tender)
+                self.query_one(TenderList).focus()
 
         self.app.push_screen(TenderDialog(_WORDS[collect], methods=_METHODS[collect]), taken)
 
-    def action_remove_tender(self) -> None:
-        table = self.query_one("#ci-tenders", DataTable)
-        if self._tenders and 0 <= table.cursor_row < len(self._tenders):
-            del self._tenders[table.cursor_row]
-            self._show_tenders()
-            if not self._tenders:
-                self.query_one("#ci-collect").focus()
+    @on(TenderList.Changed)
+    def _tenders_changed(self, event: TenderList.Changed) -> None:
+        self._show_tenders()
+        if event.emptied:
+            self.query_one("#ci-collect").focus()
 
     # -- checking in ------------------------------------------------------------------------
 

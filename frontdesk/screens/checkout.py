@@ -13,36 +13,30 @@ made when the screen opens, so a second F9 (or a retry) posts once.
 from __future__ import annotations
 
 from dataclasses import replace
-from uuid import uuid4
 
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import Footer, Static
 
 from frontdesk.data.money_models import Checkout, FeeLine, Tender
 from frontdesk.errors import FrontDeskError, Invalid
 from frontdesk.screens.checkout_lines import FeeLinesEditor
-from frontdesk.services import fee_sheets, ledger, payments, schedule, visits
+from frontdesk.services import fee_sheets, ledger, schedule, visits
 from frontdesk.services.book import get_appointment, when_text
-from frontdesk.services.checkout_bill import Bill, as_fee_lines, paid_at_check_in, tender_text
+from frontdesk.services.checkout_bill import Bill, as_fee_lines, paid_at_check_in
 from frontdesk.services.ledger import NeedsApproval
 from frontdesk.widgets.dialogs import ApproveDialog, AskDialog, ConfirmDialog
-from frontdesk.widgets.form import ErrorLine, fit, plain
+from frontdesk.widgets.form import ErrorLine
 from frontdesk.widgets.receipt_dialog import ReceiptDialog
 from frontdesk.widgets.tender_dialog import TenderDialog
+from frontdesk.widgets.tender_list import TenderList
 
 __all__ = ["CheckoutScreen"]
 
 _DOING = "a discount or a price change at check-out"
-
-
-class _TendersTable(DataTable):
-    """The tenders taken so far (a split payment has several)."""
-
-    BINDINGS = [Binding("delete", "screen.remove_tender", "Remove tender")]
 
 
 class CheckoutScreen(Screen[None]):
@@ -69,9 +63,8 @@ class CheckoutScreen(Screen[None]):
         super().__init__()
         self.appointment_id = appointment_id
         # Made once, when the screen opens: a second F9 or a retry posts once.
-        self.key = uuid4().hex
+        self.key = ledger.new_key()
         self._saved: list[FeeLine] = []
-        self._tenders: list[Tender] = []
         self._no_charge = ""
         self._approver = None
         self._approval_reason = ""
@@ -119,9 +112,7 @@ class CheckoutScreen(Screen[None]):
                 id="co-sheet",
             )
             yield Static("", id="co-totals", markup=False)
-            tenders = _TendersTable(id="co-tenders", cursor_type="row")
-            tenders.add_columns("Paid by", "Detail", "Amount", "Change")
-            yield tenders
+            yield TenderList(id="co-tenders")
             yield Static("", id="co-paid", markup=False)
         yield Footer()
 
@@ -165,20 +156,11 @@ class CheckoutScreen(Screen[None]):
         )
         self._show_paid()
 
+    @property
+    def _tenders(self) -> list[Tender]:
+        return self.query_one(TenderList).tenders
+
     def _show_tenders(self) -> None:
-        table = self.query_one("#co-tenders", DataTable)
-        table.clear()
-        for n, tender in enumerate(self._tenders):
-            table.add_row(
-                *plain(
-                    payments.METHOD_WORDS[tender.method],
-                    fit(tender_text(tender), 24),
-                    tender.amount,
-                    tender.change if tender.change else "",
-                ),
-                key=str(n),
-            )
-        table.display = bool(self._tenders)
         self._bill = replace(self._bill, tenders=tuple(self._tenders))
         self._show_paid()
 
@@ -258,10 +240,9 @@ class CheckoutScreen(Screen[None]):
         def taken(tender: Tender | None) -> None:
             if tender is None:
                 return
-            self._tenders.append(tender)
-            self._show_tenders()
             self._error.clear()
-            self.query_one("#co-tenders").focus()
+            self.query_one(TenderList).add(tender)
+            self.query_one(TenderList).focus()
 
         self.app.push_screen(
             TenderDialog(
@@ -270,13 +251,11 @@ class CheckoutScreen(Screen[None]):
             taken,
         )
 
-    def action_remove_tender(self) -> None:
-        table = self.query_one("#co-tenders", DataTable)
-        if self._tenders and 0 <= table.cursor_row < len(self._tenders):
-            del self._tenders[table.cursor_row]
-            self._show_tenders()
-            if not self._tenders:
-                self.query_one(FeeLinesEditor).focus_lines()
+    @on(TenderList.Changed)
+    def _tenders_changed(self, event: TenderList.Changed) -> None:
+        self._show_tenders()
+        if event.emptied:
+            self.query_one(FeeLinesEditor).focus_lines()
 
     def action_no_charge(self) -> None:
         if self._lines:

@@ -5,7 +5,6 @@ visit; Space selects several to mark no-show at once."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from uuid import uuid4
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -16,8 +15,9 @@ from textual.widgets import DataTable, Footer, Static
 from frontdesk.data.clock import clock_text
 from frontdesk.data.models import Appointment
 from frontdesk.errors import FrontDeskError
-from frontdesk.services import appointment_status, corrections, fee_sheets, no_shows
+from frontdesk.services import appointment_status, fee_sheets, no_shows
 from frontdesk.services.book import STATUS_WORDS, when_text
+from frontdesk.services.ledger import new_key
 from frontdesk.widgets.dialogs import ConfirmDialog
 from frontdesk.widgets.form import ErrorLine, fit, plain
 
@@ -192,16 +192,10 @@ class NoShowsScreen(Screen[None]):
             self.app.show_error(error)
             return
         assert fee is not None
-        key = uuid4().hex  # made as the question is asked: one fee however often
+        key = new_key()  # made as the question is asked: one fee however often
 
         def mark() -> str:
-            no_shows.mark_no_shows(self.app.desk, [item.id])
-            try:
-                posting = corrections.post_no_show_fee(self.app.desk, item.id, key)
-            except FrontDeskError as error:
-                raise type(error)(
-                    f"No-show: {self._named(item)}; the fee was not charged: {error}"
-                ) from error
+            posting = no_shows.mark_no_show_with_fee(self.app.desk, item.id, key)
             return (
                 f"No-show: {self._named(item)}; fee {fee.price} charged (receipt {posting.number})."
             )

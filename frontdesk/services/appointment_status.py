@@ -8,7 +8,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from frontdesk.data.clock import from_stored
-from frontdesk.data.db import write
 from frontdesk.data.models import CANCEL_REASONS, Appointment
 from frontdesk.errors import Conflict, Invalid, NotFound
 from frontdesk.services import audit, block_time
@@ -132,7 +131,7 @@ def set_status(desk: Desk, appointment_id: int, to_status: str, reason: str = ""
     )
     desk.require_role(roles, f"mark an appointment {STATUS_WORDS[to_status]}")
     reason = one_line(reason, "reason", max_length=80)
-    with write(desk.db):
+    with desk.writing():
         _change_status(desk, appointment_id, to_status, reason)
         if to_status == "checked_out":
             _recall_after_visit(desk, appointment_id)
@@ -197,7 +196,7 @@ def cancel(desk: Desk, appointment_id: int, reason: str, note: str = "") -> Appo
         raise Invalid("Choose why: patient cancelled, late cancel or practice cancelled.")
     note = one_line(note, "note", max_length=80)
     words = REASON_WORDS[reason] + (f": {note}" if note else "")
-    with write(desk.db):
+    with desk.writing():
         _change_status(desk, appointment_id, "cancelled", words, cancel_reason=reason)
         # The visit will not happen: a recall this appointment had closed is due again.
         for (recall,) in desk.db.execute(
@@ -233,7 +232,7 @@ def reschedule(
     booked by the same rules, in one transaction. Returns the new appointment."""
     desk.require_role(BOOKING_ROLES, "reschedule appointments")
     note = one_line(note, "note", max_length=80)
-    with write(desk.db):
+    with desk.writing():
         old = get_appointment(desk, appointment_id)
         if old.status not in ("booked", "confirmed", "no_show"):
             raise Conflict(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
@@ -33,6 +35,15 @@ class Desk:
     def signed_in(self, actor: Actor | None) -> Desk:
         """The same desk with `actor` at the keyboard (None: signed out)."""
         return replace(self, actor=actor)
+
+    @contextlib.contextmanager
+    def writing(self) -> Iterator[FrontDeskDatabase]:
+        """One write transaction (`db.write`) in which "now" holds still: every row it
+        writes carries the same instant."""
+        from frontdesk.data.db import write
+
+        with write(self.db) as db, self.clock.held():
+            yield db
 
     def require_actor(self) -> Actor:
         """The signed-in staff member, or AccessDenied."""

@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from frontdesk.data.db import write
 from frontdesk.data.money import Money
 from frontdesk.errors import BadAmount, Conflict, Invalid, NotFound
 from frontdesk.services import fee_sheets, patients
@@ -19,6 +18,8 @@ from frontdesk.services.ledger import (
     MONEY_ROLES,
     PostingWriter,
     balance,
+    card_parts,
+    card_reference,
     check_key,
     credit,
     entries_of_posting,
@@ -37,6 +38,7 @@ if TYPE_CHECKING:
 __all__ = [
     "ADJUSTMENT_WORDS",
     "adjust_balance",
+    "check_refund",
     "post_no_show_fee",
     "refund_payment",
     "return_product",
@@ -74,6 +76,45 @@ def _finish(desk: Desk, writer: PostingWriter) -> Posting:
 # -- refunds -----------------------------------------------------------------------------------
 
 
+def check_refund(
+    desk: Desk,
+    payment_id: int,
+    amount: Money,
+    *,
+    method: str | None = None,
+    reference: str = "",
+) -> tuple[LedgerEntry, str, str]:
+    """Whether this refund can be made (all but the manager's say-so): the payment or
+    deposit, the method (its own by default) and the reference, or the error that
+    stops it. The refund form asks this before it asks a manager; `refund_payment`
+    asks it again in its own transaction."""
+    if amount.cents <= 0:
+        raise BadAmount("A refund must be more than $0.00.")
+    original = entry(desk, payment_id)
+    if original is None or original.kind not in ("payment", "deposit"):
+        raise NotFound("Refunds start from a payment or deposit on the account.")
+    if original.method == "credit":
+        raise Invalid("That payment came from the patient's credit; refund the deposit.")
+    method = method or original.method
+    if method not in ("cash", "check", "card", "gift_card", "credit"):
+        raise Invalid("Refund in cash, by check, to the card, to the gift card or as credit.")
+    if method == "gift_card" and original.method != "gift_card":
+        raise Invalid("Only a gift-card payment goes back on a gift card.")
+    if method == "credit" and original.kind == "deposit":
+        raise Invalid("A deposit is already credit; refund it in money.")
+    reference = one_line(reference, "refund reference", max_length=12)
+    if method == "card" and not _REFUND_CODE.fullmatch(reference):
+        raise Invalid("Enter the card terminal's refund approval code.")
+    if method == "check" and not _REFUND_CODE.fullmatch(reference):
+        raise Invalid("Enter the number of the refund check.")
+    left = refundable(desk, payment_id)
+    if amount > left:
+        raise Conflict(
+            f"Only {left} is left of that payment to refund; {amount} is more than that."
+        )
+    return original, method, reference
+
+
 def refund_payment(
     desk: Desk,
     payment_id: int,
@@ -96,39 +137,23 @@ def refund_payment(
     reason = _reason(reason)
     if amount.cents <= 0:
         raise BadAmount("A refund must be more than $0.00.")
-    with write(desk.db):
+    with desk.writing():
         done = _replay(desk, key)
         if done is not None:
             return done
-        original = entry(desk, payment_id)
-        if original is None or original.kind not in ("payment", "deposit"):
-            raise NotFound("Refunds start from a payment or deposit on the account.")
-        if original.method == "credit":
-            raise Invalid("That payment came from the patient's credit; refund the deposit.")
-        method = method or original.method
-        if method not in ("cash", "check", "card", "gift_card", "credit"):
-            raise Invalid("Refund in cash, by check, to the card, to the gift card or as credit.")
-        if method == "gift_card" and original.method != "gift_card":
-            raise Invalid("Only a gift-card payment goes back on a gift card.")
-        if method == "credit" and original.kind == "deposit":
-            raise Invalid("A deposit is already credit; refund it in money.")
-        reference = one_line(reference, "refund reference", max_length=12)
-        if method == "card" and not _REFUND_CODE.fullmatch(reference):
-            raise Invalid("Enter the card terminal's refund approval code.")
-        if method == "check" and not _REFUND_CODE.fullmatch(reference):
-            raise Invalid("Enter the number of the refund check.")
+        original, method, reference = check_refund(
+            desk, payment_id, amount, method=method, reference=reference
+        )
         approver_id = manager_approval(desk, approver, f"a refund of {amount}")
-        left = refundable(desk, payment_id)
-        if amount > left:
-            raise Conflict(
-                f"Only {left} is left of that payment to refund; {amount} is more than that."
-            )
         account = "credit" if original.kind == "deposit" else "patient"
         writer = PostingWriter(
             desk, "refund", key, patient_id=original.patient_id, approver_id=approver_id
         )
         writer.open()
         card_brand = original.card_brand if method == "card" else ""
+        if method == "card":
+            last4 = card_parts(original.reference)[0] if original.method == "card" else ""
+            reference = card_reference(last4, reference)
         if method == "gift_card":
             reference = original.reference
         refund_id = writer.add(
@@ -248,7 +273,7 @@ def void_entry(
     desk.require_role(MONEY_ROLES, "void entries")
     key = check_key(key)
     reason = _reason(reason)
-    with write(desk.db):
+    with desk.writing():
         done = _replay(desk, key)
         if done is not None:
             return done
@@ -339,7 +364,7 @@ def adjust_balance(
     if amount.cents <= 0:
         raise BadAmount("An adjustment must be more than $0.00.")
     note = one_line(note, "note", max_length=120)
-    with write(desk.db):
+    with desk.writing():
         done = _replay(desk, key)
         if done is not None:
             return done
@@ -368,14 +393,16 @@ def return_product(
     *,
     back_to_stock: bool = True,
     approver: Actor | None = None,
+    reason: str = "",
 ) -> Posting:
     """A retail product brought back: its price (with its tax, less its discount) comes
     off the balance for `quantity` of the units sold, and the units go back to stock
     unless they cannot be sold again. The money goes back by refunding the payment.
-    Needs a manager."""
+    Needs a manager; why it came back (`reason`) is kept as the entry's note."""
     desk.require_role(MONEY_ROLES, "take returns")
     key = check_key(key)
-    with write(desk.db):
+    reason = one_line(reason, "reason", max_length=80)
+    with desk.writing():
         done = _replay(desk, key)
         if done is not None:
             return done
@@ -405,7 +432,7 @@ def return_product(
         # Shares of the line's total, so returning every unit gives back exactly all of it.
         value = Money(total * (returned + quantity) // sold - total * returned // sold)
         writer = PostingWriter(
-            desk, "adjustment", key, patient_id=patient_id, approver_id=approver_id
+            desk, "adjustment", key, patient_id=patient_id, approver_id=approver_id, note=reason
         )
         writer.open()
         if value:
@@ -441,7 +468,7 @@ def post_no_show_fee(desk: Desk, appointment_id: int, key: str, *, code: str = "
     desk.require_role(MONEY_ROLES, "post no-show fees")
     key = check_key(key)
     priced = fee_sheets.price_lines(desk, [FeeLine(kind="service", code=code)])
-    with write(desk.db):
+    with desk.writing():
         done = _replay(desk, key)
         if done is not None:
             return done

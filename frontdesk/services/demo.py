@@ -19,6 +19,7 @@ from frontdesk.services import audit, practice
 from frontdesk.services.auth import hash_secret
 from frontdesk.services.context import Desk
 from frontdesk.services.demo_book import BOOK_STEPS
+from frontdesk.services.demo_history import MONEY_STEPS
 from frontdesk.services.demo_money import CATALOGUE_STEPS
 
 __all__ = ["DEMO_LOGINS", "STEPS", "DemoLogin", "Scale", "build_demo", "demo_logins_text"]
@@ -337,6 +338,7 @@ STEPS: list[Callable[[Desk, DemoPlan, random.Random], None]] = [
     _patients,
     *BOOK_STEPS,
     *CATALOGUE_STEPS,
+    *MONEY_STEPS,
 ]
 
 

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from frontdesk.services.context import Desk
     from frontdesk.services.demo import DemoPlan
 
-__all__ = ["BOOK_STEPS"]
+__all__ = ["BOOK_STEPS", "holidays"]
 
 # (name, column heading, kind, staff username)
 _RESOURCES = (
@@ -91,6 +91,16 @@ def _thanksgiving(year: int) -> dt.date:
     return first + dt.timedelta(days=(3 - first.weekday()) % 7 + 21)
 
 
+def holidays(year: int) -> list[tuple[dt.date, str]]:
+    """The days the practice closes every year, with the reason the book shows."""
+    return [
+        (_thanksgiving(year), "Thanksgiving"),
+        (dt.date(year, 12, 25), "Christmas Day"),
+        (dt.date(year, 1, 1), "New Year's Day"),
+        (dt.date(year, 7, 4), "Independence Day"),
+    ]
+
+
 def _frame(desk: Desk, plan: DemoPlan, rng: random.Random) -> None:
     """Resources, weekly hours, closed days, appointment types."""
     db = desk.db
@@ -114,14 +124,7 @@ def _frame(desk: Desk, plan: DemoPlan, rng: random.Random) -> None:
         ],
     )
     today = desk.clock.business_date()
-    closed = []
-    for year in (today.year - 1, today.year, today.year + 1):
-        closed += [
-            (_thanksgiving(year), "Thanksgiving"),
-            (dt.date(year, 12, 25), "Christmas Day"),
-            (dt.date(year, 1, 1), "New Year's Day"),
-            (dt.date(year, 7, 4), "Independence Day"),
-        ]
+    closed = [day for year in range(today.year - 1, today.year + 2) for day in holidays(year)]
     db.conn.executemany(
         "INSERT INTO closed_days (day, reason) VALUES (?, ?)",
         [(day.isoformat(), reason) for day, reason in closed],
@@ -162,6 +165,30 @@ def _status(day: dt.date, start: dt.datetime, end: dt.datetime, now: dt.datetime
     if (day - now.date()).days <= 2:
         return "confirmed" if rng.random() < 0.6 else "booked"
     return "booked" if rng.random() < 0.85 else "confirmed"
+
+
+#: A visit's way through the office, and when each step came (minutes from its start;
+#: None: at its end).
+_VISIT_STEPS = (("arrived", -10), ("roomed", 0), ("with_provider", 5), ("checked_out", None))
+
+
+def _visit_events(
+    appointment_id: int, status: str, start: dt.datetime, end: dt.datetime, now: dt.datetime
+) -> list[tuple]:
+    """The status changes after booking that lead to `status`: each step of a visit in
+    the office (so the flow board has its times), else the one change."""
+    steps = [name for name, _ in _VISIT_STEPS]
+    if status not in steps:
+        if status == "booked":
+            return []
+        reason = "patient cancelled" if status == "cancelled" else ""
+        return [(appointment_id, _stamp(min(start, now)), "booked", status, reason)]
+    events, before = [], "booked"
+    for name, minutes in _VISIT_STEPS[: steps.index(status) + 1]:
+        at = end if minutes is None else start + dt.timedelta(minutes=minutes)
+        events.append((appointment_id, _stamp(min(at, now)), before, name, ""))
+        before = name
+    return events
 
 
 def _bookings(desk: Desk, plan: DemoPlan, rng: random.Random) -> None:
@@ -265,16 +292,7 @@ def _bookings(desk: Desk, plan: DemoPlan, rng: random.Random) -> None:
                         )
                     )
                     events.append((appointment_id, _stamp(booked_on), None, "booked", ""))
-                    if status != "booked":
-                        events.append(
-                            (
-                                appointment_id,
-                                _stamp(min(start, now)),
-                                "booked",
-                                status,
-                                "patient cancelled" if status == "cancelled" else "",
-                            )
-                        )
+                    events.extend(_visit_events(appointment_id, status, start, end, now))
                     if name in _DOUBLE and rng.random() < 0.6:
                         # A second follow-up squeezed into the same slot, as busy days go.
                         appointment_id += 1

@@ -12,7 +12,6 @@ import datetime as dt
 import re
 from typing import TYPE_CHECKING
 
-from frontdesk.data.db import write
 from frontdesk.data.money import Money
 from frontdesk.errors import BadAmount, Conflict, Invalid, NotFound
 from frontdesk.services import audit
@@ -44,10 +43,8 @@ DISCOUNT_WORDS = {
 }
 _MAX_QUANTITY = 9999
 _FEE_COLUMNS = "id, code, description, receipt_text, kind, unit, price_cents, active"
-_ITEM_COLUMNS = (
-    "i.id, i.sku, i.name, i.kind, i.price_cents, i.cost_cents, i.taxable, i.active,"
-    " (SELECT coalesce(sum(quantity), 0) FROM stock_moves m WHERE m.item_id = i.id)"
-)
+_ITEM_COLUMNS = "i.id, i.sku, i.name, i.kind, i.price_cents, i.cost_cents, i.taxable, i.active"
+_ON_HAND = "(SELECT coalesce(sum(quantity), 0) FROM stock_moves m WHERE m.item_id = i.id)"
 
 
 def _fee(row: tuple) -> FeeCode:
@@ -77,7 +74,7 @@ def _item(row: tuple) -> Item:
         cost=Money(row[5]),
         taxable=bool(row[6]),
         active=bool(row[7]),
-        on_hand=row[8],
+        on_hand=row[8] if len(row) > 8 else 0,
     )
 
 
@@ -108,8 +105,8 @@ def search_catalogue(desk: Desk, text: str, *, limit: int = 30) -> list[FeeCode 
             found.append(_fee(row))
     item_where = " AND ".join("(lower(i.name) LIKE ? OR i.sku LIKE ?)" for _ in words)
     for row in desk.db.execute(
-        f"SELECT {_ITEM_COLUMNS} FROM items i WHERE i.active = 1 AND i.kind = 'retail'"
-        f" AND {item_where} ORDER BY i.name LIMIT ?",
+        f"SELECT {_ITEM_COLUMNS}, {_ON_HAND} FROM items i WHERE i.active = 1"
+        f" AND i.kind = 'retail' AND {item_where} ORDER BY i.name LIMIT ?",
         (*[p for w in like for p in (w, w)], limit),
     ):
         if not any(getattr(f, "sku", None) == row[1] for f in found):
@@ -130,11 +127,12 @@ def find_code(desk: Desk, code: str, *, missing_ok: bool = False) -> FeeCode | N
     return _fee(row)
 
 
-def find_sku(desk: Desk, sku: str, *, missing_ok: bool = False) -> Item | None:
-    """The active product with exactly this SKU (what a barcode scanner types)."""
+def find_sku(desk: Desk, sku: str, *, missing_ok: bool = False, stock: bool = True) -> Item | None:
+    """The active product with exactly this SKU (what a barcode scanner types), with
+    what is on the shelf unless `stock` is False (pricing does not need it)."""
+    columns = f"{_ITEM_COLUMNS}, {_ON_HAND}" if stock else _ITEM_COLUMNS
     row = desk.db.execute(
-        f"SELECT {_ITEM_COLUMNS} FROM items i"
-        " WHERE i.sku = ? AND i.active = 1 AND i.kind = 'retail'",
+        f"SELECT {columns} FROM items i WHERE i.sku = ? AND i.active = 1 AND i.kind = 'retail'",
         ((sku or "").strip(),),
     ).fetchone()
     if row is None:
@@ -169,7 +167,7 @@ def price_line(desk: Desk, line: FeeLine, settings: PracticeSettings | None = No
         fee_id, item_id, code, description = fee.id, None, fee.code, fee.description
         receipt_text, list_price, taxable = fee.receipt_text, fee.price, False
     else:
-        item = find_sku(desk, line.code)
+        item = find_sku(desk, line.code, stock=False)
         fee_id, item_id, code, description = None, item.id, item.sku, item.name
         receipt_text, list_price, taxable = "", item.price, item.taxable
     why: list[str] = []
@@ -357,6 +355,7 @@ def write_lines(
     the new lines' ids in order."""
     desk.db.execute("DELETE FROM charges WHERE encounter_id = ?", (encounter_id,))
     staff_id = desk.actor.staff_id if desk.actor else None
+    now = desk.clock.stamp()
     ids = []
     for number, line in enumerate(lines, start=1):
         ids.append(
@@ -386,7 +385,7 @@ def write_lines(
                     line.provider_id,
                     approver_id if line.needs_approval else None,
                     staff_id,
-                    desk.clock.stamp(),
+                    now,
                 ),
             ).lastrowid
         )
@@ -428,7 +427,7 @@ def save_fee_sheet(
     desk.require_role(MONEY_ROLES, "enter fee sheets")
     priced = price_lines(desk, lines)
     approval_reason = one_line(approval_reason, "reason for the approval", max_length=80)
-    with write(desk.db):
+    with desk.writing():
         encounter_id = open_encounter(
             desk, appointment_id, priced, provider_id=provider_id, approver=approver
         )

@@ -12,6 +12,8 @@ session with the same screen) return the first posting instead of posting again.
 from __future__ import annotations
 
 import datetime as dt
+import secrets
+import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -29,6 +31,8 @@ __all__ = [
     "NeedsApproval",
     "PostingWriter",
     "balance",
+    "card_parts",
+    "card_reference",
     "check_key",
     "credit",
     "ensure_open_day",
@@ -38,6 +42,7 @@ __all__ = [
     "gift_card_balance",
     "is_closed",
     "manager_approval",
+    "new_key",
     "receipt_number",
     "refundable",
     "still_a_manager",
@@ -87,8 +92,15 @@ def manager_approval(desk: Desk, approver: Actor | None, doing: str) -> int | No
 # -- keys, days and numbers ------------------------------------------------------------------
 
 
+def new_key() -> str:
+    """A posting's idempotency key, made when its screen opens: 32 hex digits, the time
+    in milliseconds then 80 random bits. Keys made later sort later, so the ledger's
+    key index grows at its end instead of being written all over."""
+    return f"{time.time_ns() // 1_000_000:012x}{secrets.token_hex(10)}"
+
+
 def check_key(key: str) -> str:
-    """An idempotency key as the screen made it (a uuid4 hex), or Invalid."""
+    """An idempotency key as the screen made it (`new_key`), or Invalid."""
     key = (key or "").strip()
     if not 8 <= len(key) <= 64 or not all(ch.isalnum() or ch in "-_:" for ch in key):
         raise Invalid("This screen lost its posting number; close it and open it again.")
@@ -116,6 +128,21 @@ def ensure_open_day(desk: Desk, day: dt.date) -> None:
             f"The books for {day:%a %m/%d/%Y} are closed; nothing more can be posted to "
             "that day. Post a correction today instead."
         )
+
+
+def card_reference(last4: str, code: str) -> str:
+    """What a card entry keeps as its reference: the card's last 4 and the terminal's
+    approval (or refund approval) code."""
+    return f"{last4} {code}".strip()
+
+
+def card_parts(reference: str) -> tuple[str, str]:
+    """The last 4 and the terminal's code of a card entry's reference (either may be
+    missing: a refund to a card the payment was not made with has only its code)."""
+    first, _, rest = (reference or "").partition(" ")
+    if rest or (len(first) == 4 and first.isdigit()):
+        return first, rest
+    return "", first
 
 
 def receipt_number(posting_id: int) -> str:
@@ -276,12 +303,15 @@ class PostingWriter:
     note: str = ""
     posting_id: int = 0
     business_date: dt.date = field(default_factory=lambda: dt.date.min)
+    at: str = ""
     count: int = 0
 
     def open(self) -> int:
+        """Insert the posting, dated now: its entries all carry this one instant."""
         desk = self.desk
         self.business_date = desk.clock.business_date()
         ensure_open_day(desk, self.business_date)
+        self.at = desk.clock.stamp()
         self.posting_id = desk.db.execute(
             "INSERT INTO postings (idempotency_key, kind, patient_id, encounter_id,"
             " business_date, at, staff_id, workstation, approver_id)"
@@ -292,7 +322,7 @@ class PostingWriter:
                 self.patient_id,
                 self.encounter_id,
                 self.business_date.isoformat(),
-                desk.clock.stamp(),
+                self.at,
                 desk.actor.staff_id if desk.actor else None,
                 desk.workstation,
                 self.approver_id,
@@ -353,7 +383,7 @@ class PostingWriter:
                 reason,
                 note or self.note,
                 self.business_date.isoformat(),
-                desk.clock.stamp(),
+                self.at,
                 desk.actor.staff_id if desk.actor else None,
                 desk.workstation,
                 self.approver_id,

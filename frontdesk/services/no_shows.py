@@ -8,16 +8,22 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from frontdesk.data.clock import to_stored
-from frontdesk.data.db import write
 from frontdesk.data.models import ROLES, Appointment
 from frontdesk.errors import Conflict, Invalid, NotFound
 from frontdesk.services.appointment_status import set_status
 from frontdesk.services.book import appointments_where, get_appointment, when_text
 
 if TYPE_CHECKING:
+    from frontdesk.data.money_models import Posting
     from frontdesk.services.context import Desk
 
-__all__ = ["LOOK_BACK_DAYS", "MARKING_ROLES", "mark_no_shows", "no_show_list"]
+__all__ = [
+    "LOOK_BACK_DAYS",
+    "MARKING_ROLES",
+    "mark_no_show_with_fee",
+    "mark_no_shows",
+    "no_show_list",
+]
 
 #: Who works the no-show list.
 MARKING_ROLES = ("receptionist", "manager")
@@ -51,13 +57,31 @@ def mark_no_shows(desk: Desk, appointment_ids: Iterable[int]) -> list[Appointmen
     if not ids:
         raise Invalid("Choose the appointments to mark no-show first.")
     marked = []
-    with write(desk.db):
+    with desk.writing():
         for appointment_id in ids:
             try:
                 marked.append(set_status(desk, appointment_id, "no_show"))
             except (Conflict, NotFound) as error:
                 raise type(error)(_naming(desk, appointment_id, error)) from error
     return marked
+
+
+def mark_no_show_with_fee(desk: Desk, appointment_id: int, key: str) -> Posting:
+    """Mark one appointment a no-show and charge its patient the no-show fee, in one
+    transaction: both or, if either cannot be done, neither. The same `key` again
+    returns the fee posted the first time."""
+    from frontdesk.services import corrections
+    from frontdesk.services.ledger import check_key, existing_posting
+    from frontdesk.services.receipts import posting_result
+
+    desk.require_role(MARKING_ROLES, "mark no-shows")
+    key = check_key(key)
+    with desk.writing():
+        found = existing_posting(desk, key)
+        if found is not None:
+            return posting_result(desk, found, replayed=True)
+        mark_no_shows(desk, [appointment_id])
+        return corrections.post_no_show_fee(desk, appointment_id, key)
 
 
 def _naming(desk: Desk, appointment_id: int, error: Exception) -> str:

@@ -11,6 +11,7 @@ from frontdesk.services.corrections import void_problem
 from frontdesk.services.ledger import (
     MONEY_ROLES,
     balance,
+    card_parts,
     credit,
     entries_where,
     is_closed,
@@ -42,6 +43,11 @@ def describe(desk: Desk, item: LedgerEntry) -> str:
     from frontdesk.services.corrections import ADJUSTMENT_WORDS
 
     words = KIND_WORDS[item.kind]
+    if item.kind == "gift_card_sale" and item.gift_card_id is not None:
+        (code,) = desk.db.execute(
+            "SELECT code FROM gift_cards WHERE id = ?", (item.gift_card_id,)
+        ).fetchone()
+        words += f" {code} (not on the balance)"
     if item.kind == "charge" and item.charge_id is not None:
         row = desk.db.execute(
             "SELECT code, description, quantity FROM charges WHERE id = ?", (item.charge_id,)
@@ -52,17 +58,17 @@ def describe(desk: Desk, item: LedgerEntry) -> str:
     if item.method:
         words += f" · {METHOD_WORDS[item.method]}"
         if item.method == "card" and item.reference:
-            words += f" {item.card_brand} {item.reference.split(' ')[0]}"
+            words += f" {item.card_brand} {card_parts(item.reference)[0]}".rstrip()
         elif item.method in ("check", "gift_card") and item.reference:
             words += f" {item.reference}"
-    if item.kind == "adjustment":
-        words += f" · {ADJUSTMENT_WORDS.get(item.reason, item.reason)}"
-    elif item.reason:
-        words += f" · {item.reason}"
     if item.reverses_id:
         words += f" of #{item.reverses_id}"
     if item.refunds_id and item.kind == "refund":
         words += f" of #{item.refunds_id}"
+    if item.kind == "adjustment":
+        words += f" · {ADJUSTMENT_WORDS.get(item.reason, item.reason)}"
+    elif item.reason:
+        words += f" · {item.reason}"
     if item.note:
         words += f" · {item.note}"
     return words
@@ -79,9 +85,12 @@ def account(desk: Desk, patient_id: int, *, limit: int = 500) -> Account:
     ).fetchone()
     if row is None:
         raise NotFound("That patient is not in the practice's records.")
+    # Gift cards the patient bought show too (they are the practice's debt to whoever
+    # holds the card, not the patient's balance), so a same-day sale can be voided here.
     entries = entries_where(
         desk,
-        "WHERE patient_id = ? AND account IN ('patient', 'credit') ORDER BY id",
+        "WHERE patient_id = ? AND (account IN ('patient', 'credit') OR kind = 'gift_card_sale')"
+        " ORDER BY id",
         (patient_id,),
     )
     reversed_ids = {e.reverses_id for e in entries if e.reverses_id}

@@ -9,7 +9,6 @@ import re
 import secrets
 from typing import TYPE_CHECKING
 
-from frontdesk.data.db import write
 from frontdesk.data.money import Money
 from frontdesk.errors import BadAmount, Conflict, Invalid, NotFound
 from frontdesk.services import patients
@@ -18,6 +17,7 @@ from frontdesk.services.ledger import (
     MONEY_ROLES,
     PostingWriter,
     balance,
+    card_reference,
     check_key,
     credit,
     existing_posting,
@@ -174,7 +174,7 @@ def post_tenders(
         method = tender.method
         reference = {
             "check": tender.check_number,
-            "card": f"{tender.card_last4} {tender.auth_code}".strip(),
+            "card": card_reference(tender.card_last4, tender.auth_code),
             "gift_card": tender.gift_card_code.upper(),
         }.get(method, "")
         gift_card_id = None
@@ -252,7 +252,7 @@ def post_payment(
     if not tenders:
         raise Invalid("Add how the patient pays.")
     note = _note(note)
-    with write(desk.db):
+    with desk.writing():
         found = existing_posting(desk, key)
         if found is not None:
             return posting_result(desk, found, replayed=True)
@@ -312,7 +312,7 @@ def post_deposit(
     if any(t.method not in ("cash", "check", "card") for t in tenders):
         raise Invalid("A deposit is taken in cash, by check or by card.")
     note = _note(note)
-    with write(desk.db):
+    with desk.writing():
         found = existing_posting(desk, key)
         if found is not None:
             return posting_result(desk, found, replayed=True)
@@ -361,7 +361,7 @@ def sell_gift_card(
             f"The payments ({_tendered_total(tenders)}) must add up to the card's {amount}."
         )
     recipient = one_line(recipient, "recipient", max_length=60)
-    with write(desk.db):
+    with desk.writing():
         found = existing_posting(desk, key)
         if found is not None:
             return posting_result(desk, found, replayed=True)
@@ -391,7 +391,7 @@ def sell_gift_card(
                 method=tender.method,
                 reference={
                     "check": tender.check_number,
-                    "card": f"{tender.card_last4} {tender.auth_code}",
+                    "card": card_reference(tender.card_last4, tender.auth_code),
                 }.get(tender.method, ""),
                 card_brand=tender.card_brand if tender.method == "card" else "",
                 tendered=tender.tendered if tender.method == "cash" else None,

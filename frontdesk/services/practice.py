@@ -58,16 +58,24 @@ def _fields() -> tuple[str, ...]:
 
 
 def load_settings(db: FrontDeskDatabase) -> PracticeSettings:
-    """The practice's settings (defaults for anything never saved)."""
+    """The practice's settings (defaults for anything never saved). Read again only
+    when another session has written to the file since, or this one saved settings
+    (`save_settings`) or rolled back: a posting asks several times."""
     from frontdesk.data.models import PracticeSettings
 
+    version = db.data_version()
+    cached = db.settings_cache
+    if cached is not None and cached[0] == version:
+        return cached[1]
     fields = _fields()
     stored = {
         key: json.loads(value)
         for key, value in db.execute("SELECT key, value FROM settings").fetchall()
         if key in fields
     }
-    return PracticeSettings(**stored)
+    settings = PracticeSettings(**stored)
+    db.settings_cache = (version, settings)
+    return settings
 
 
 def is_set_up(db: FrontDeskDatabase) -> bool:
@@ -175,6 +183,7 @@ def save_settings(
             "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
             (key, json.dumps(data[key])),
         )
+    desk.db.settings_cache = None
     return changed
 
 

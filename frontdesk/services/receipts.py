@@ -10,12 +10,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from frontdesk.data.db import write
 from frontdesk.data.money import Money
 from frontdesk.errors import NotFound
 from frontdesk.services import audit
 from frontdesk.services.ledger import (
     MONEY_ROLES,
+    card_parts,
     entries_of_posting,
     receipt_number,
 )
@@ -56,8 +56,9 @@ def _short_name(first: str, last: str) -> str:
 
 def _detail(entry: LedgerEntry) -> str:
     if entry.method == "card":
-        last4 = entry.reference.split(" ")[0] if entry.reference else ""
-        return f"{entry.card_brand} ****{last4}".strip()
+        last4, code = card_parts(entry.reference)
+        card = f"{entry.card_brand} ****{last4}".strip() if last4 else entry.card_brand
+        return f"{card} refund {code}".strip() if entry.kind == "refund" else card
     if entry.method == "check":
         return f"#{entry.reference}" if entry.reference else ""
     if entry.method == "gift_card":
@@ -73,8 +74,15 @@ def _sum_until(desk: Desk, where: str, value: int, last_id: int) -> int:
     return cents
 
 
-def build_receipt(desk: Desk, posting_id: int, *, reprint: bool = False) -> Receipt:
-    """The receipt of a posting, as it stood when posted (a reprint says the same)."""
+def build_receipt(
+    desk: Desk,
+    posting_id: int,
+    *,
+    reprint: bool = False,
+    entries: list[LedgerEntry] | None = None,
+) -> Receipt:
+    """The receipt of a posting, as it stood when posted (a reprint says the same);
+    `entries` are the posting's, if already read."""
     from frontdesk.data.money_models import Receipt, ReceiptLine, ReceiptTender
     from frontdesk.services.practice import load_settings
 
@@ -89,7 +97,8 @@ def build_receipt(desk: Desk, posting_id: int, *, reprint: bool = False) -> Rece
         raise NotFound("There is no such receipt.")
     kind, patient_id, encounter_id, at, workstation, cashier, first, last, account_no = row
     settings = load_settings(desk.db)
-    entries = entries_of_posting(desk, posting_id)
+    if entries is None:
+        entries = entries_of_posting(desk, posting_id)
     last_id = max((e.id for e in entries), default=0)
     lines: list[ReceiptLine] = []
     subtotal = discounts = tax = 0
@@ -148,7 +157,14 @@ def build_receipt(desk: Desk, posting_id: int, *, reprint: bool = False) -> Rece
         lines.append(ReceiptLine(text=text, unit_price=Money(paid), amount=Money(paid)))
         subtotal = paid
     total = subtotal - discounts + tax
-    if kind in ("refund", "void", "adjustment"):
+    if kind == "refund":
+        # The money handed back, whichever account it came off (a deposit's is credit).
+        total = sum(
+            e.amount.cents
+            for e in entries
+            if e.kind == "refund" and e.method and e.account != "gift_card"
+        )
+    elif kind in ("void", "adjustment"):
         total = sum(e.amount.cents for e in entries if e.account == "patient")
     code, card_balance = "", None
     if gift_card_id is not None:
@@ -191,10 +207,12 @@ def build_receipt(desk: Desk, posting_id: int, *, reprint: bool = False) -> Rece
     )
 
 
-def queue_receipt(desk: Desk, posting_id: int, *, reprint: bool = False) -> int:
-    """Queue the posting's receipt for this workstation's printer (inside the caller's
-    transaction); returns the print job's id."""
-    receipt = build_receipt(desk, posting_id, reprint=reprint)
+def queue_receipt(
+    desk: Desk, posting_id: int, *, reprint: bool = False, receipt: Receipt | None = None
+) -> int:
+    """Queue the posting's receipt (`receipt`, if already built) for this workstation's
+    printer, inside the caller's transaction; returns the print job's id."""
+    receipt = receipt or build_receipt(desk, posting_id, reprint=reprint)
     return desk.db.execute(
         "INSERT INTO print_jobs (workstation, kind, posting_id, payload, reprint, created_at)"
         " VALUES (?, 'receipt', ?, ?, ?, ?)",
@@ -203,9 +221,16 @@ def queue_receipt(desk: Desk, posting_id: int, *, reprint: bool = False) -> int:
 
 
 def posting_result(
-    desk: Desk, posting_id: int, *, replayed: bool = False, print_job_id: int | None = None
+    desk: Desk,
+    posting_id: int,
+    *,
+    replayed: bool = False,
+    print_job_id: int | None = None,
+    receipt: Receipt | None = None,
+    entries: list[LedgerEntry] | None = None,
 ) -> Posting:
-    """A posting with its entries and receipt."""
+    """A posting with its entries and receipt (`entries` and `receipt`, if already
+    read and built)."""
     from frontdesk.data.money_models import Posting
 
     row = desk.db.execute(
@@ -228,8 +253,8 @@ def posting_result(
         encounter_id=row[2],
         business_date=row[3],
         at=row[4],
-        entries=tuple(entries_of_posting(desk, posting_id)),
-        receipt=build_receipt(desk, posting_id),
+        entries=tuple(entries_of_posting(desk, posting_id) if entries is None else entries),
+        receipt=receipt or build_receipt(desk, posting_id),
         print_job_id=print_job_id,
         replayed=replayed,
     )
@@ -238,14 +263,22 @@ def posting_result(
 def finish_posting(desk: Desk, writer: PostingWriter) -> Posting:
     """Queue the receipt of a posting just written (when its kind prints at once) and
     return the posting, still inside its transaction."""
-    job_id = queue_receipt(desk, writer.posting_id) if writer.kind in PRINTED_KINDS else None
-    return posting_result(desk, writer.posting_id, print_job_id=job_id)
+    entries = entries_of_posting(desk, writer.posting_id)
+    receipt = build_receipt(desk, writer.posting_id, entries=entries)
+    job_id = (
+        queue_receipt(desk, writer.posting_id, receipt=receipt)
+        if writer.kind in PRINTED_KINDS
+        else None
+    )
+    return posting_result(
+        desk, writer.posting_id, print_job_id=job_id, receipt=receipt, entries=entries
+    )
 
 
 def reprint(desk: Desk, posting_id: int) -> int:
     """Queue a posting's receipt again, marked REPRINT; returns the job's id."""
     desk.require_role(MONEY_ROLES, "reprint receipts")
-    with write(desk.db):
+    with desk.writing():
         if not desk.db.execute("SELECT 1 FROM postings WHERE id = ?", (posting_id,)).fetchone():
             raise NotFound("There is no such receipt.")
         job_id = queue_receipt(desk, posting_id, reprint=True)

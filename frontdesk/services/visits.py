@@ -8,8 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING
 
-from frontdesk.data.clock import day_bounds, from_stored, parse_date
-from frontdesk.data.db import write
+from frontdesk.data.clock import day_bounds, from_stored
 from frontdesk.data.money import Money
 from frontdesk.errors import Conflict, Invalid, NotFound
 from frontdesk.services import appointment_status, audit, fee_sheets, patients
@@ -144,13 +143,15 @@ def flow_board(desk: Desk, day: dt.date | None = None) -> list[FlowRow]:
 
 
 def parse_verified_on(desk: Desk, text: str) -> dt.date:
-    """The date an insurance card was checked (today when empty); not in the future."""
+    """The date an insurance card was checked (today when empty; MM/DD alone is the
+    nearest such day); not in the future."""
+    from frontdesk.services.schedule import read_date
+
+    today = desk.clock.business_date()
     if not (text or "").strip():
-        return desk.clock.business_date()
-    day = parse_date(text)
-    if day is None:
-        raise Invalid(f"'{text.strip()}' is not a date, e.g. 11/24/2026.")
-    if day > desk.clock.business_date():
+        return today
+    day = read_date(text, "date the card was checked", today=today)
+    if day > today:
         raise Invalid("The card cannot have been checked on a day still to come.")
     return day
 
@@ -195,7 +196,7 @@ def record_insurance(
     verified_on = verified_on or desk.clock.business_date()
     if verified_on > desk.clock.business_date():
         raise Invalid("The card cannot have been checked on a day still to come.")
-    with write(desk.db):
+    with desk.writing():
         patients.require_active(desk, patient_id, "record their insurance")
         on_file = current_insurance(desk, patient_id)
         same = on_file is not None and (on_file.payer, on_file.member_id, on_file.group_no) == (
@@ -263,7 +264,7 @@ def check_in(
     if collect:
         key = check_key(key)
         check_tenders(desk, tenders)
-    with write(desk.db):
+    with desk.writing():
         patient_id, status = _appointment(desk, appointment_id)
         replay = bool(collect) and existing_posting(desk, key) is not None
         if status not in ("booked", "confirmed", *IN_OFFICE) and not replay:
@@ -317,7 +318,7 @@ def check_out(
     approval_reason = one_line(approval_reason, "reason for the approval", max_length=80)
     if not priced and not reason:
         raise Invalid("Add the visit's services and products, or say why there is no charge.")
-    with write(desk.db):
+    with desk.writing():
         found = existing_posting(desk, key)
         if found is not None:
             return posting_result(desk, found, replayed=True)
@@ -363,7 +364,7 @@ def check_out(
                     " staff_id, workstation) VALUES (?, ?, ?, 'sale', ?, ?, ?)",
                     (
                         line.item_id,
-                        desk.clock.stamp(),
+                        writer.at,
                         -line.quantity,
                         charge_id,
                         desk.actor.staff_id if desk.actor else None,
@@ -381,7 +382,7 @@ def check_out(
             (
                 reason if not priced else "",
                 desk.actor.staff_id if desk.actor else None,
-                desk.clock.stamp(),
+                writer.at,
                 encounter_id,
             ),
         )

@@ -252,6 +252,9 @@ async def test_a_gift_card_is_sold_and_then_pays_a_balance(console) -> None:
         assert payments.find_gift_card(console.desk, code).balance == Money(7500)
         await pilot.press("escape")
         await pilot.pause()
+        # On the buyer's account, but not on what they owe.
+        text = screen_text(console)
+        assert f"Gift card sold {code}" in text and "Owes $50.00" in text
         # The card pays the patient's $50.00.
         await pilot.press("p")
         await pilot.pause()
@@ -289,7 +292,7 @@ async def test_a_same_day_payment_is_voided_with_a_managers_pin(console) -> None
         await pilot.pause()
         text = screen_text(console)
         assert "Owes $50.00" in text and "VOIDED" in text
-        assert "Void · Cash · wrong patient… 50.00 50.00" in text
+        assert f"Void · Cash of #{payment_id} · wron… 50.00 50.00" in text
         manager = db_value(console, "SELECT id FROM staff WHERE username = 'dokafor'")
         assert ledger(
             console,
@@ -394,8 +397,8 @@ async def test_a_product_is_returned_and_put_back_on_the_shelf(console) -> None:
         assert "Returned 1; its price is off the balance." in screen_text(console)
         await pilot.press("escape")
         await pilot.pause()
-    (returned,) = ledger(console, patient_id, "amount_cents", "reason = 'returned'")
-    assert returned[0] == -(sold // 2)  # one of the two
+    (returned,) = ledger(console, patient_id, "amount_cents, note", "reason = 'returned'")
+    assert returned == (-(sold // 2), "unopened")  # one of the two, and why
     assert balance(console.desk, patient_id) == owed - Money(sold // 2)
     assert (
         db_value(console, "SELECT sum(quantity) FROM stock_moves WHERE item_id = ?", item_id)

@@ -88,19 +88,25 @@ async def test_the_board_shows_todays_patients_grouped_by_status_with_counts(con
 async def test_a_wait_over_the_alert_minutes_is_marked(console) -> None:
     async with console.run_test(size=SIZE, notifications=True) as pilot:
         screen = await open_board(pilot)
-        waiting = arrived_today(console)
-        assert waiting
-        await highlight(pilot, screen, waiting[0])
-        assert "!" not in screen_text(console).replace("waiting over", "")
-        console.clock.advance(minutes=35)  # 35 minutes since they arrived; the alert is 20
+        desk = console.desk.signed_in(actor(console.desk, "anguyen"))
+        # The demo's first arrived patient came in 10 minutes ago; the alert is at 20.
+        first = next(r for r in visits.flow_board(desk) if r.status == "arrived")
+        assert first.wait_minutes == 10 and not first.over_threshold
+        already = sum(r.over_threshold for r in visits.flow_board(desk))
+        await highlight(pilot, screen, first.appointment_id)
+        assert f"! {already} waiting over 20 min" in screen_text(console)
+        assert "!" not in str(screen.query_one("#fb-table").get_row(str(first.appointment_id))[6])
+        console.clock.advance(minutes=35)
         await pilot.press("a")
         await pilot.pause()
         text = screen_text(console)
-        assert f"! {len(waiting)} waiting over 20 min" in text
-        assert "arrived 35 !35" in text  # minutes in status, then the marked wait
-        assert "wait 35!" in text
-        wait = screen.query_one("#fb-table").get_row(str(waiting[0]))[6]
-        assert str(wait) == "!35" and console.current_theme.error in str(wait.style)
+        over = sum(r.over_threshold for r in visits.flow_board(desk))
+        assert over > already
+        assert f"! {over} waiting over 20 min" in text
+        assert "arrived 45 !45" in text  # minutes in status, then the marked wait
+        assert "wait 45!" in text
+        wait = screen.query_one("#fb-table").get_row(str(first.appointment_id))[6]
+        assert str(wait) == "!45" and console.current_theme.error in str(wait.style)
 
 
 async def test_r_p_o_move_the_highlighted_patient_along(console) -> None:

@@ -98,9 +98,7 @@ async def test_a_refund_cannot_exceed_what_is_left_of_the_payment(console) -> No
         assert console.screen.query_one("#rf-amount").value == "20.00"
         await pilot.press("enter", "home", "ctrl+k", *"25", "enter")
         await pilot.pause()
-        assert "Manager PIN" not in screen_text(console)  # the manager is signed in
-        await pilot.press(*"patient asked", "enter")
-        await pilot.pause()
+        # Said on the form, before any manager is asked to approve it.
         assert isinstance(console.screen, RefundDialog)
         assert (
             "Only $20.00 is left of that payment to refund; $25.00 is more than that."
@@ -143,18 +141,20 @@ async def test_a_card_refund_needs_the_terminals_refund_code(console) -> None:
         assert isinstance(console.screen, RefundDialog)
         assert "Refund approval" in screen_text(console)
         await pilot.press("enter", "enter", "enter")  # no refund code typed
-        await pilot.press(*"double charge", "enter")
         await pilot.pause()
+        # Said on the form, before the manager is asked.
+        assert isinstance(console.screen, RefundDialog)
         assert "Enter the card terminal's refund approval code." in screen_text(console)
         assert _refunds(console, patient_id) == []
         await pilot.press("shift+tab", *"RF9912", "enter", "enter")
         await pilot.pause()
+        assert isinstance(console.screen, ApproveDialog)
         await pilot.press(*"double charge", "enter")
         await pilot.pause()
         assert isinstance(console.screen, ReceiptDialog)
         assert "Refunded $50.00 to the Visa card." in screen_text(console)
         assert _refunds(console, patient_id) == [
-            (5000, "card", "RF9912", payment_id, "double charge", _manager_id(console))
+            (5000, "card", "4242 RF9912", payment_id, "double charge", _manager_id(console))
         ]
 
 

@@ -32,3 +32,52 @@ def test_appointment_book_day_view(snap_compare, console) -> None:
         await pilot.pause()
 
     assert snap_compare(console, terminal_size=SIZE, run_before=run_before)
+
+
+def _in_the_office(console) -> tuple[int, int]:
+    """The morning's first visit still in the office: (appointment, patient)."""
+    return console.db.execute(
+        "SELECT id, patient_id FROM appointments WHERE status IN ('arrived', 'roomed',"
+        " 'with_provider') ORDER BY starts_at, id LIMIT 1"
+    ).fetchone()
+
+
+def test_flow_board(snap_compare, console) -> None:
+    async def run_before(pilot) -> None:
+        await pilot.pause()
+        await sign_in(pilot, "anguyen")
+        await pilot.press("f4")
+        await pilot.pause()
+        await pilot.pause()
+
+    assert snap_compare(console, terminal_size=SIZE, run_before=run_before)
+
+
+def test_check_out_fee_sheet(snap_compare, console) -> None:
+    from frontdesk.screens.checkout import CheckoutScreen
+
+    async def run_before(pilot) -> None:
+        await pilot.pause()
+        await sign_in(pilot, "anguyen")
+        console.push_screen(CheckoutScreen(_in_the_office(console)[0]))
+        await pilot.pause()
+        await pilot.press(*"99213", "enter", *"850012410522", "enter", "tab")
+        await pilot.pause()
+
+    assert snap_compare(console, terminal_size=SIZE, run_before=run_before)
+
+
+def test_patient_account(snap_compare, console) -> None:
+    from frontdesk.screens.account import AccountScreen
+
+    async def run_before(pilot) -> None:
+        await pilot.pause()
+        await sign_in(pilot, "anguyen")
+        (patient,) = console.db.execute(
+            "SELECT patient_id FROM ledger WHERE kind = 'refund' ORDER BY id LIMIT 1"
+        ).fetchone()
+        console.push_screen(AccountScreen(patient))
+        await pilot.pause()
+        await pilot.pause()
+
+    assert snap_compare(console, terminal_size=SIZE, run_before=run_before)

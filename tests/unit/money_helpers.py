@@ -46,11 +46,21 @@ def key() -> str:
     return uuid.uuid4().hex
 
 
-# The book's big tables: what a money entry can change of them (an appointment's status,
-# a new event row; the events are append-only), so the fingerprint stays quick.
+# The big tables of the book and of the demo's money history: what a money entry can
+# change of them, so the fingerprint stays quick. The append-only ones (their triggers
+# refuse an update or a delete) can only gain rows; a finalized fee sheet and its lines
+# never change (triggers again), an open one can; a printed receipt's job is done with,
+# one waiting to print can move.
 _FINGERPRINT_SQL = {
     "appointments": "SELECT id, status, cancel_reason, updated_at FROM appointments ORDER BY id",
     "appointment_events": "SELECT count(*), max(id) FROM appointment_events",
+    "ledger": "SELECT count(*), max(id) FROM ledger",
+    "postings": "SELECT count(*), max(id) FROM postings",
+    "stock_moves": "SELECT count(*), max(id) FROM stock_moves",
+    "encounters": "SELECT * FROM encounters WHERE status <> 'finalized' ORDER BY id",
+    "charges": "SELECT * FROM charges WHERE encounter_id IN"
+    " (SELECT id FROM encounters WHERE status <> 'finalized') ORDER BY id",
+    "print_jobs": "SELECT * FROM print_jobs WHERE status <> 'printed' ORDER BY id",
 }
 
 
@@ -65,25 +75,37 @@ def fingerprint(desk: Desk, tables: tuple[str, ...] = MONEY_TABLES) -> dict[str,
     return prints
 
 
+# Patients whose account is not settled: the demo's money history (weeks of visits)
+# leaves some owing and some holding credit. The tests' patients start settled, so that
+# what a test posts is all there is to their balance and credit.
+_UNSETTLED = (
+    "SELECT patient_id FROM ledger WHERE account IN ('patient', 'credit')"
+    " AND patient_id IS NOT NULL GROUP BY patient_id, account HAVING sum(amount_cents) <> 0"
+)
+
+
 def todays_visits(desk: Desk, statuses: tuple[str, ...] = ("booked", "confirmed")) -> list[tuple]:
     """Today's appointments in `statuses` as (appointment id, patient id), one per patient
-    (a patient seen twice today would mix two visits' balances), in the book's order."""
+    (a patient seen twice today would mix two visits' balances), of patients whose
+    account is settled, in the book's order."""
     marks = ", ".join("?" for _ in statuses)
     rows = desk.db.execute(
         "SELECT id, patient_id FROM appointments WHERE starts_at >= ? AND starts_at < ?"
         f" AND status IN ({marks}) AND patient_id NOT IN (SELECT patient_id FROM appointments"
         "   WHERE starts_at >= ? AND starts_at < ? GROUP BY patient_id HAVING count(*) > 1)"
-        " ORDER BY starts_at, id",
+        f" AND patient_id NOT IN ({_UNSETTLED}) ORDER BY starts_at, id",
         (_TODAY_FROM, _TODAY_UNTIL, *statuses, _TODAY_FROM, _TODAY_UNTIL),
     ).fetchall()
     return [tuple(row) for row in rows]
 
 
 def a_patient_with_nothing_today(desk: Desk, skip: int = 0) -> int:
-    """An active patient with no appointment today (for payments without a visit)."""
+    """An active patient with no appointment today and a settled account (for payments
+    without a visit)."""
     (patient_id,) = desk.db.execute(
         "SELECT id FROM patients WHERE active = 1 AND id NOT IN (SELECT patient_id FROM"
-        " appointments WHERE starts_at >= ? AND starts_at < ?) ORDER BY id LIMIT 1 OFFSET ?",
+        f" appointments WHERE starts_at >= ? AND starts_at < ?) AND id NOT IN ({_UNSETTLED})"
+        " ORDER BY id LIMIT 1 OFFSET ?",
         (_TODAY_FROM, _TODAY_UNTIL, skip),
     ).fetchone()
     return patient_id

@@ -494,11 +494,14 @@ def test_a_refund_goes_back_on_the_original_tender(manager_desk: Desk, books: di
         Money(3528),
         "card",
     )
+    # Kept as a card payment keeps it: the card's last 4, then the terminal's code.
     assert (entry.reference, entry.card_brand, entry.refunds_id) == (
-        "RF0091",
+        "4242 RF0091",
         "Visa",
         books["payment_id"],
     )
+    (tender,) = refund.receipt.tenders
+    assert tender.detail == "Visa ****4242 refund RF0091"
     assert (
         entry.reason == "product returned" and entry.approver_id == actor(desk, "dokafor").staff_id
     )
@@ -508,6 +511,7 @@ def test_a_refund_goes_back_on_the_original_tender(manager_desk: Desk, books: di
     # A cash deposit goes back in cash, needing no reference.
     back = corrections.refund_payment(desk, books["deposit_id"], Money(5000), "cancelled", key())
     assert back.entries[0].method == "cash" and back.entries[0].account == "credit"
+    assert back.receipt.total == Money(5000)  # what was handed back, though not on the balance
     assert ledger.credit(desk, books["depositor"]) == Money(15000)
 
 

@@ -9,11 +9,12 @@ import pytest
 
 from frontdesk.data.clock import from_stored
 from frontdesk.errors import AccessDenied, Conflict, Invalid
-from frontdesk.services import appointment_status, no_shows, practice
+from frontdesk.services import appointment_status, ledger, no_shows, practice
 from frontdesk.services.book import get_appointment, patient_book_summary, when_text
 from frontdesk.services.context import Desk
 from frontdesk.services.no_shows import no_show_list
 from tests.conftest import FakeClock, actor
+from tests.unit.money_helpers import a_missed_appointment, close_day, fingerprint, key
 
 # Noon at the demo practice: the book was last marked at 9:30, so the appointments
 # that ended since (booked or confirmed) are waiting on the no-show list.
@@ -229,3 +230,27 @@ def test_a_no_show_is_counted_on_the_patient_summary(
     before = patient_book_summary(receptionist_desk, patient_id).no_shows
     no_shows.mark_no_shows(receptionist_desk, [first])
     assert patient_book_summary(receptionist_desk, patient_id).no_shows == before + 1
+
+
+def test_a_no_show_with_its_fee_is_marked_and_charged_together(receptionist_desk: Desk) -> None:
+    desk = receptionist_desk
+    appointment_id, patient_id = a_missed_appointment(desk)
+    owed = ledger.balance(desk, patient_id)
+    # The day is closed: the fee cannot be posted, so the no-show is not marked either.
+    close_day(desk)
+    before = fingerprint(desk, ("appointments", "appointment_events", "ledger", "postings"))
+    with pytest.raises(Conflict, match="closed"):
+        no_shows.mark_no_show_with_fee(desk, appointment_id, key())
+    assert fingerprint(desk, ("appointments", "appointment_events", "ledger", "postings")) == (
+        before
+    )
+    assert get_appointment(desk, appointment_id).status != "no_show"
+
+    desk.clock.advance(days=1)
+    same = key()
+    posting = no_shows.mark_no_show_with_fee(desk, appointment_id, same)
+    assert get_appointment(desk, appointment_id).status == "no_show"
+    assert ledger.balance(desk, patient_id) == owed + posting.entries[0].amount
+    # Sent twice (a double Enter): the first fee, not a second one or a refusal.
+    again = no_shows.mark_no_show_with_fee(desk, appointment_id, same)
+    assert again.replayed and again.id == posting.id

@@ -11,18 +11,20 @@ from frontdesk.data.db import sqlite3
 from frontdesk.data.schema import MIGRATIONS, open_database
 from frontdesk.services import demo
 from frontdesk.services.context import Desk
+from frontdesk.services.demo_money import CATALOGUE_STEPS
 from tests.conftest import FakeClock
 
 
 def test_a_book_from_before_the_money_desk_keeps_its_appointments(tmp_path: Path) -> None:
     path = tmp_path / "old.db"
-    money = MIGRATIONS.pop()
-    assert money[0] == "0004_money_desk"
+    first_money = [name for name, _ in MIGRATIONS].index("0004_money_desk")
+    money = MIGRATIONS[first_money:]
+    del MIGRATIONS[first_money:]
     try:
         db = open_database(path)
         demo_steps = list(demo.STEPS)
         # The demo's later steps need the new tables: build the book only.
-        demo.STEPS[:] = [s for s in demo_steps if "money" not in s.__module__]
+        demo.STEPS[:] = demo_steps[: demo_steps.index(CATALOGUE_STEPS[0])]
         try:
             demo.build_demo(Desk(db=db, clock=FakeClock(), workstation="T", shell=True))
         finally:
@@ -33,7 +35,7 @@ def test_a_book_from_before_the_money_desk_keeps_its_appointments(tmp_path: Path
         events = db.execute("SELECT count(*) FROM appointment_events").fetchone()
         db.close()
     finally:
-        MIGRATIONS.append(money)
+        MIGRATIONS.extend(money)
     db = open_database(path)
     try:
         assert (
@@ -54,5 +56,26 @@ def test_a_book_from_before_the_money_desk_keeps_its_appointments(tmp_path: Path
             db.execute("UPDATE appointments SET status = 'gone' WHERE id = ?", (first,))
         with pytest.raises(sqlite3.IntegrityError, match="never deleted"):
             db.execute("DELETE FROM appointments WHERE id = ?", (first,))
+    finally:
+        db.close()
+
+
+def test_the_ledger_indexes_only_entries_that_refund_redeem_or_bill(tmp_path: Path) -> None:
+    db = open_database(tmp_path / "new.db")
+    try:
+        indexes = dict(
+            db.execute("SELECT name, sql FROM sqlite_master WHERE tbl_name = 'ledger'").fetchall()
+        )
+        for name, column in (
+            ("ledger_refunds", "refunds_id"),
+            ("ledger_gift_card", "gift_card_id"),
+            ("ledger_encounter", "encounter_id"),
+        ):
+            assert indexes[name].endswith(f"WHERE {column} IS NOT NULL")
+            plan = db.execute(
+                f"EXPLAIN QUERY PLAN SELECT sum(amount_cents) FROM ledger WHERE {column} = ?",
+                (1,),
+            ).fetchall()
+            assert any(name in row[3] for row in plan), plan
     finally:
         db.close()
