@@ -635,9 +635,10 @@ def _money_desk(db: Any) -> None:
 
 @migration("0005_sparse_ledger_indexes")
 def _sparse_ledger_indexes(db: Any) -> None:
-    # Most entries refund, redeem and bill nothing: indexing only the entries that do
-    # keeps a posting's commit to fewer pages (each page costs time while the file is
-    # locked). A lookup by one of these columns still uses its index.
+    # Most entries refund and redeem nothing: indexing only the entries that do keeps a
+    # posting's commit to fewer pages (each page costs time while the file is locked); a
+    # lookup by one of these columns still uses its index. Nothing looks entries up by
+    # their encounter (a fee sheet's lines are its charges), so that index goes.
     _run(
         db,
         "DROP INDEX ledger_refunds",
@@ -645,7 +646,6 @@ def _sparse_ledger_indexes(db: Any) -> None:
         "DROP INDEX ledger_encounter",
         "CREATE INDEX ledger_refunds ON ledger (refunds_id) WHERE refunds_id IS NOT NULL",
         "CREATE INDEX ledger_gift_card ON ledger (gift_card_id) WHERE gift_card_id IS NOT NULL",
-        "CREATE INDEX ledger_encounter ON ledger (encounter_id) WHERE encounter_id IS NOT NULL",
     )
 
 

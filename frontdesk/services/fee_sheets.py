@@ -313,8 +313,11 @@ def fee_sheet(desk: Desk, appointment_id: int) -> FeeSheet:
     )
 
 
-def _encounter_for(desk: Desk, appointment_id: int, provider_id: int | None) -> int:
-    """The visit's open encounter (made now if it has none); Conflict once finalized."""
+def _encounter_for(
+    desk: Desk, appointment_id: int, provider_id: int | None, *, audited: bool = True
+) -> int:
+    """The visit's open encounter (made now if it has none, audited unless the caller's
+    own audit row covers it); Conflict once finalized."""
     patient_id, resource_id, resource_kind, _status, _starts = _visit(desk, appointment_id)
     row = desk.db.execute(
         "SELECT id, status FROM encounters WHERE appointment_id = ?", (appointment_id,)
@@ -344,7 +347,10 @@ def _encounter_for(desk: Desk, appointment_id: int, provider_id: int | None) -> 
             desk.clock.stamp(),
         ),
     ).lastrowid
-    audit.record(desk, "fee sheet opened", "encounters", encounter_id, f"appt {appointment_id}")
+    if audited:
+        audit.record(
+            desk, "fee sheet opened", "encounters", encounter_id, f"appt {appointment_id}"
+        )
     return encounter_id
 
 
@@ -399,13 +405,15 @@ def open_encounter(
     *,
     provider_id: int | None = None,
     approver: Actor | None = None,
+    audited: bool = True,
 ) -> int:
     """Write the visit's draft with `lines` inside the caller's transaction (a manager's
-    approval checked for any line that needs one); returns the encounter's id."""
+    approval checked for any line that needs one); returns the encounter's id. A new
+    encounter is audited unless `audited` is False (a check-out's own row covers it)."""
     ensure_open_day(desk, desk.clock.business_date())
     why = approval_needed(lines)
     approver_id = manager_approval(desk, approver, why) if why else None
-    encounter_id = _encounter_for(desk, appointment_id, provider_id)
+    encounter_id = _encounter_for(desk, appointment_id, provider_id, audited=audited)
     write_lines(desk, encounter_id, lines, approver_id)
     return encounter_id
 

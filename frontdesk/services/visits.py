@@ -330,7 +330,7 @@ def check_out(
             )
         why = fee_sheets.approval_needed(priced)
         encounter_id = fee_sheets.open_encounter(
-            desk, checkout.appointment_id, priced, approver=approver
+            desk, checkout.appointment_id, priced, approver=approver, audited=False
         )
         writer = PostingWriter(desk, "checkout", key, patient_id=patient_id)
         writer.encounter_id = encounter_id
