@@ -348,9 +348,7 @@ def _encounter_for(
         ),
     ).lastrowid
     if audited:
-        audit.record(
-            desk, "fee sheet opened", "encounters", encounter_id, f"appt {appointment_id}"
-        )
+        audit.record(desk, "fee sheet opened", "encounters", encounter_id, f"appt {appointment_id}")
     return encounter_id
 
 
