@@ -135,8 +135,6 @@ def refund_payment(
     desk.require_role(MONEY_ROLES, "refund payments")
     key = check_key(key)
     reason = _reason(reason)
-    if amount.cents <= 0:
-        raise BadAmount("A refund must be more than $0.00.")
     with desk.writing():
         done = _replay(desk, key)
         if done is not None:

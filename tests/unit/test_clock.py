@@ -68,3 +68,26 @@ def test_unknown_time_zones_are_refused(bad: str) -> None:
 
 def test_known_time_zone_is_accepted() -> None:
     assert check_time_zone(" America/Denver ") == "America/Denver"
+
+
+def test_stored_instants_are_utc_with_microseconds_whatever_they_came_as() -> None:
+    instant = arrow.get("2026-11-24T09:30:00.25-06:00")
+    assert to_stored(instant) == "2026-11-24T15:30:00.250000Z"
+    assert to_stored(instant.datetime) == "2026-11-24T15:30:00.250000Z"
+    assert to_stored(dt.datetime(2026, 11, 24, 15, 30)) == "2026-11-24T15:30:00.000000Z"
+    assert from_stored("2026-11-24T15:30:00.250000Z") == instant
+    assert from_stored("2026-11-24T15:30:00") == arrow.get("2026-11-24T15:30:00+00:00")
+
+
+def test_a_held_clock_stands_still_until_the_block_ends() -> None:
+    ticks = iter(arrow.get("2026-11-25T05:59:00+00:00").shift(minutes=n) for n in range(10))
+    clock = Clock(CHICAGO, source=lambda: next(ticks))
+    with clock.held() as instant:
+        # 11:59pm on the 24th in Chicago: the next minute would be the 25th.
+        assert clock.now() == instant and clock.stamp() == to_stored(instant)
+        assert clock.business_date() == dt.date(2026, 11, 24)
+        with clock.held() as inner:
+            assert inner == instant  # a block inside keeps the outer instant
+        assert clock.stamp() == to_stored(instant)
+    assert clock.now() > instant
+    assert clock.business_date() == dt.date(2026, 11, 25)

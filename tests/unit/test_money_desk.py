@@ -1123,3 +1123,52 @@ def test_the_account_shows_only_the_credit_still_held_as_refundable_of_a_deposit
     shown = patient_account.account(manager_desk, patient_id)
     (deposit,) = [line for line in shown.lines if line.entry.id == deposit_id]
     assert deposit.refundable == Money(0)
+
+
+def test_posting_keys_made_later_sort_later_and_are_accepted(monkeypatch) -> None:
+    now = iter((1_796_000_000_000_000_000, 1_796_000_000_001_000_000))  # 1 ms apart
+    monkeypatch.setattr(ledger.time, "time_ns", lambda: next(now))
+    first, second = ledger.new_key(), ledger.new_key()
+    monkeypatch.undo()
+    assert len(first) == len(second) == 32 and first < second
+    assert ledger.check_key(second) == second
+    assert ledger.new_key() != ledger.new_key()  # the random part
+
+
+@pytest.mark.parametrize(
+    ("reference", "parts"),
+    [
+        ("4242 A1B2C3", ("4242", "A1B2C3")),
+        ("4242", ("4242", "")),
+        ("RF9912", ("", "RF9912")),
+        ("", ("", "")),
+    ],
+)
+def test_a_card_reference_is_its_last_4_then_the_terminals_code(
+    reference: str, parts: tuple[str, str]
+) -> None:
+    assert ledger.card_parts(reference) == parts
+    assert ledger.card_reference(*parts) == reference
+
+
+@pytest.mark.parametrize(
+    ("typed", "verified"),
+    [
+        ("", dt.date(2026, 11, 24)),
+        ("11/20", dt.date(2026, 11, 20)),
+        ("10/2/2026", dt.date(2026, 10, 2)),
+    ],
+)
+def test_an_insurance_card_was_checked_today_or_on_a_day_typed(
+    receptionist_desk: Desk, typed: str, verified: dt.date
+) -> None:
+    assert visits.parse_verified_on(receptionist_desk, typed) == verified
+
+
+# A day to come, no such day, words, and full-width digits.
+@pytest.mark.parametrize("typed", ["11/30", "13/45", "yesterday", "\uff11\uff11/\uff12\uff10"])
+def test_a_card_checked_on_a_day_to_come_or_no_day_is_refused(
+    receptionist_desk: Desk, typed: str
+) -> None:
+    with pytest.raises(FrontDeskError):
+        visits.parse_verified_on(receptionist_desk, typed)

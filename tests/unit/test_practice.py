@@ -305,3 +305,33 @@ def test_sales_tax_discount_limit_and_wait_alert_are_saved_and_audited(
         "SELECT summary FROM audit_log ORDER BY id DESC LIMIT 1"
     ).fetchone()[0]
     assert summary == "sales_tax_basis_points, discount_limit, wait_alert_minutes"
+
+
+def test_settings_read_once_are_read_again_after_any_change(
+    manager_desk: Desk, practice_path: Path
+) -> None:
+    from frontdesk.data.db import write
+
+    db = manager_desk.db
+    shown = practice.load_settings(db)
+    assert practice.load_settings(db) is shown  # nothing changed: not read again
+    # Another session saves a setting: this one sees it at its next read.
+    other = open_database(practice_path)
+    try:
+        other_desk = Desk(db=other, clock=manager_desk.clock, workstation="FRONT-2")
+        other_desk = other_desk.signed_in(manager_desk.actor)
+        practice.update_settings(
+            other_desk, shown.model_copy(update={"idle_lock_minutes": 7}), original=shown
+        )
+    finally:
+        other.close()
+    assert practice.load_settings(db).idle_lock_minutes == 7
+    # A save this session rolls back: what it saved is not what is read afterwards.
+    before = practice.load_settings(db)
+    with pytest.raises(RuntimeError), write(db):
+        practice.save_settings(
+            manager_desk, before.model_copy(update={"idle_lock_minutes": 12}), original=before
+        )
+        assert practice.load_settings(db).idle_lock_minutes == 12
+        raise RuntimeError("the rest of the change failed")
+    assert practice.load_settings(db).idle_lock_minutes == 7
