@@ -11,7 +11,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 # Modules that register benchmarks when imported; add a module name to add its benchmarks.
-MODULES = ["benchmarks.session", "benchmarks.lookup", "benchmarks.book", "benchmarks.money"]
+MODULES = [
+    "benchmarks.session",
+    "benchmarks.lookup",
+    "benchmarks.book",
+    "benchmarks.money",
+    "benchmarks.close_day",
+]
 
 
 class BenchmarkError(Exception):

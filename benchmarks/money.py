@@ -101,7 +101,23 @@ def _posting_db() -> Path:
         for suffix in ("", "-wal"):
             if Path(f"{source}{suffix}").exists():
                 shutil.copy(f"{source}{suffix}", f"{_copy}{suffix}")
+        _open_drawers(_copy, ["bench", *(f"DESK-{n + 1}" for n in range(SESSIONS))])
     return _copy
+
+
+def _open_drawers(path: Path, workstations: list[str]) -> None:
+    """A drawer open at each workstation the benchmarks post from (cash needs one)."""
+    from frontdesk.data.clock import Clock
+    from frontdesk.data.schema import open_database
+    from frontdesk.services import drawers
+    from frontdesk.services.context import Desk
+
+    db = open_database(path)
+    desk = Desk(db=db, clock=Clock(TZ), workstation="bench", shell=True)
+    for name in workstations:
+        drawer = drawers.save_drawer(desk, name=f"Drawer {name}", workstation=name)
+        drawers.open_drawer(desk, drawer.id, {"b20": 10})
+    db.close()
 
 
 def _clerk(db) -> dict:

@@ -226,6 +226,35 @@ def cmd_recalls(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_dayclose(args: argparse.Namespace) -> int:
+    from frontdesk.services import day_close, schedule
+
+    db = _open(args, create=False)
+    desk = _shell_desk(db)
+    day = (
+        schedule.read_date(args.date, "business date", today=desk.clock.business_date())
+        if args.date
+        else desk.clock.business_date()
+    )
+    if args.dayclose_command == "status":
+        close = day_close.close_of_day(desk, day)
+        print(
+            f"Close of day {day:%a %m/%d/%Y}"
+            + (f": closed by {close.closed_by}" if close.closed_at else "")
+        )
+        for step in close.steps:
+            print(
+                f"  {'done' if step.done else 'OPEN'}  {step.number}. {step.title}: {step.summary}"
+            )
+            for item in step.items:
+                print(f"          {item.text}")
+        return 0 if close.ready else 1
+    folder = Path(args.out).expanduser() if args.out else Path(db.path).parent / "exports"
+    for path in day_close.export_files(desk, day, folder):
+        print(f"Wrote {path}")
+    return 0
+
+
 # -- parsing ----------------------------------------------------------------------------
 
 
@@ -300,6 +329,24 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument(
         "--out", metavar="FILE", help="write to FILE (owner-only, UTF-8 with BOM); default stdout"
     )
+
+    dayclose = sub.add_parser("dayclose", parents=[common], help="close-of-day tools")
+    dayclose.set_defaults(func=cmd_dayclose)
+    dayclose_sub = dayclose.add_subparsers(dest="dayclose_command", metavar="ACTION", required=True)
+    for action, text in (
+        ("status", "the close-of-day steps of a date and what is still open"),
+        ("export", "the day sheet, deposit slip and drawer closes as CSV (for the accountant)"),
+    ):
+        step = dayclose_sub.add_parser(action, parents=[common], help=text)
+        step.add_argument(
+            "--date", metavar="DATE", help="business date, e.g. 11/23 (default today)"
+        )
+        if action == "export":
+            step.add_argument(
+                "--out",
+                metavar="DIR",
+                help="folder for the files (default: exports/ by the database)",
+            )
     return parser
 
 

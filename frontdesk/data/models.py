@@ -91,6 +91,8 @@ class PracticeSettings(_Model):
     discount_limit: Money = Money(2500)
     #: The flow board marks a wait longer than this.
     wait_alert_minutes: int = Field(default=20, ge=1, le=240)
+    #: A drawer over or short by more than this needs a reason at its close.
+    over_short_limit: Money = Money(500)
 
     @property
     def configured(self) -> bool:

@@ -649,6 +649,113 @@ def _sparse_ledger_indexes(db: Any) -> None:
     )
 
 
+@migration("0006_drawers")
+def _drawers(db: Any) -> None:
+    # Counts by denomination are JSON objects of cents -> how many ({"2000": 5} is five
+    # $20 bills; rolls are counted as their own denominations, "r25" a roll of quarters).
+    # A drawer session goes open -> counted (the blind count, once) -> closed (the
+    # manager's sign-off, once); neither a count nor a close is ever changed.
+    _run(
+        db,
+        """CREATE TABLE drawers (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL COLLATE NOCASE UNIQUE,
+            workstation TEXT NOT NULL COLLATE NOCASE,
+            printer TEXT NOT NULL DEFAULT '',
+            default_float_cents INTEGER NOT NULL DEFAULT 20000
+                CHECK (default_float_cents BETWEEN 0 AND 10000000),
+            active INTEGER NOT NULL DEFAULT 1 CHECK (active IN (0, 1))
+        ) STRICT""",
+        "CREATE UNIQUE INDEX drawers_workstation ON drawers (workstation) WHERE active = 1",
+        """CREATE TABLE drawer_sessions (
+            id INTEGER PRIMARY KEY,
+            drawer_id INTEGER NOT NULL REFERENCES drawers (id),
+            business_date TEXT NOT NULL,
+            status TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'counted', 'closed')),
+            opened_at TEXT NOT NULL,
+            opened_by INTEGER REFERENCES staff (id),
+            float_cents INTEGER NOT NULL CHECK (float_cents >= 0),
+            float_counts TEXT NOT NULL,
+            counted_at TEXT,
+            counted_by INTEGER REFERENCES staff (id),
+            counted_counts TEXT,
+            counted_cash_cents INTEGER,
+            counted_checks_cents INTEGER,
+            card_batch_cents INTEGER,
+            expected_cash_cents INTEGER,
+            expected_checks_cents INTEGER,
+            expected_card_cents INTEGER,
+            closed_at TEXT,
+            closed_by INTEGER REFERENCES staff (id),
+            approver_id INTEGER REFERENCES staff (id),
+            reason TEXT NOT NULL DEFAULT '',
+            leave_cents INTEGER,
+            leave_counts TEXT,
+            deposit_cents INTEGER,
+            deposit_counts TEXT,
+            CHECK (status = 'open' OR (counted_at IS NOT NULL AND counted_cash_cents IS NOT NULL)),
+            CHECK (status <> 'closed' OR (closed_at IS NOT NULL AND deposit_cents IS NOT NULL))
+        ) STRICT""",
+        # A drawer has one session open (or counted, waiting for sign-off) at a time.
+        """CREATE UNIQUE INDEX drawer_sessions_one_open ON drawer_sessions (drawer_id)
+           WHERE status <> 'closed'""",
+        "CREATE INDEX drawer_sessions_date ON drawer_sessions (business_date, drawer_id)",
+        """CREATE TRIGGER drawer_sessions_closed_stay BEFORE UPDATE ON drawer_sessions
+           WHEN old.status = 'closed'
+             OR (old.status = 'counted' AND (new.status <> 'closed'
+                 OR new.counted_counts IS NOT old.counted_counts
+                 OR new.counted_cash_cents IS NOT old.counted_cash_cents
+                 OR new.expected_cash_cents IS NOT old.expected_cash_cents))
+           BEGIN SELECT RAISE(ABORT, 'a drawer is counted once and closed once'); END""",
+        """CREATE TRIGGER drawer_sessions_never_deleted BEFORE DELETE ON drawer_sessions
+           BEGIN SELECT RAISE(ABORT, 'drawer sessions are never deleted'); END""",
+        """CREATE TRIGGER drawer_sessions_closed_day BEFORE INSERT ON drawer_sessions
+           WHEN EXISTS (SELECT 1 FROM day_closes WHERE business_date = new.business_date)
+           BEGIN SELECT RAISE(ABORT, 'that business date is closed'); END""",
+        # The checks found in the drawer at its count.
+        """CREATE TABLE drawer_checks (
+            id INTEGER PRIMARY KEY,
+            session_id INTEGER NOT NULL REFERENCES drawer_sessions (id),
+            check_number TEXT NOT NULL CHECK (check_number <> ''),
+            payer TEXT NOT NULL DEFAULT '',
+            amount_cents INTEGER NOT NULL CHECK (amount_cents > 0)
+        ) STRICT""",
+        "CREATE INDEX drawer_checks_session ON drawer_checks (session_id)",
+        """CREATE TRIGGER drawer_checks_append_only_update BEFORE UPDATE ON drawer_checks
+           BEGIN SELECT RAISE(ABORT, 'a drawer count is not changed'); END""",
+        """CREATE TRIGGER drawer_checks_append_only_delete BEFORE DELETE ON drawer_checks
+           BEGIN SELECT RAISE(ABORT, 'a drawer count is not changed'); END""",
+        # Cash in or out of a drawer that is not a patient's money: paid-outs from petty
+        # cash, drops to the safe, petty cash put back, and the drawer opened for no sale.
+        """CREATE TABLE drawer_moves (
+            id INTEGER PRIMARY KEY,
+            session_id INTEGER NOT NULL REFERENCES drawer_sessions (id),
+            idempotency_key TEXT NOT NULL UNIQUE,
+            kind TEXT NOT NULL CHECK (kind IN ('paid_out', 'drop', 'replenish', 'no_sale')),
+            amount_cents INTEGER NOT NULL CHECK (amount_cents >= 0),
+            payee TEXT NOT NULL DEFAULT '',
+            reason TEXT NOT NULL DEFAULT '',
+            receipt_ref TEXT NOT NULL DEFAULT '',
+            business_date TEXT NOT NULL,
+            at TEXT NOT NULL,
+            staff_id INTEGER REFERENCES staff (id),
+            workstation TEXT NOT NULL DEFAULT '',
+            approver_id INTEGER REFERENCES staff (id),
+            CHECK ((kind = 'no_sale') = (amount_cents = 0))
+        ) STRICT""",
+        "CREATE INDEX drawer_moves_session ON drawer_moves (session_id)",
+        """CREATE TRIGGER drawer_moves_append_only_update BEFORE UPDATE ON drawer_moves
+           BEGIN SELECT RAISE(ABORT, 'drawer moves are append-only'); END""",
+        """CREATE TRIGGER drawer_moves_append_only_delete BEFORE DELETE ON drawer_moves
+           BEGIN SELECT RAISE(ABORT, 'drawer moves are append-only'); END""",
+        """CREATE TRIGGER drawer_moves_closed_day BEFORE INSERT ON drawer_moves
+           WHEN EXISTS (SELECT 1 FROM day_closes WHERE business_date = new.business_date)
+           BEGIN SELECT RAISE(ABORT, 'that business date is closed'); END""",
+        """CREATE INDEX ledger_drawer ON ledger (drawer_session_id)
+           WHERE drawer_session_id IS NOT NULL""",
+    )
+
+
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

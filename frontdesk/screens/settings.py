@@ -75,6 +75,10 @@ class SettingsScreen(Screen[None]):
                 MoneyInput(settings.discount_limit, ceiling=None, id="set-discount"),
             )
             yield FormRow(
+                "Over/short limit",
+                MoneyInput(settings.over_short_limit, ceiling=None, id="set-over-short"),
+            )
+            yield FormRow(
                 "Wait alert (min)",
                 Field(
                     str(settings.wait_alert_minutes),
@@ -86,6 +90,7 @@ class SettingsScreen(Screen[None]):
             yield Static(
                 "No-show grace: minutes after its end before a visit joins the no-show list."
                 "\nDiscount limit: a larger discount on one line needs a manager's approval."
+                "\nOver/short limit: a drawer off by more needs a reason at its close."
                 "\nWait alert: the flow board marks a patient waiting longer than this."
                 "\nEnter: next field    Ctrl+S: save    Esc: back",
                 classes="hint",
@@ -117,6 +122,7 @@ class SettingsScreen(Screen[None]):
                 sales_tax_basis_points=practice.parse_tax_rate(self._value("set-tax")),
                 discount_limit=practice.parse_discount_limit(self._value("set-discount")),
                 wait_alert_minutes=practice.parse_wait_minutes(self._value("set-wait")),
+                over_short_limit=practice.parse_over_short_limit(self._value("set-over-short")),
             )
             saved = practice.update_settings(self.app.desk, settings, original=self._shown)
         except FrontDeskError as error:

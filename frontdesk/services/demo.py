@@ -19,6 +19,7 @@ from frontdesk.services import audit, practice
 from frontdesk.services.auth import hash_secret
 from frontdesk.services.context import Desk
 from frontdesk.services.demo_book import BOOK_STEPS
+from frontdesk.services.demo_drawers import DRAWER_HISTORY_STEPS, DRAWER_SETUP_STEPS
 from frontdesk.services.demo_history import MONEY_STEPS
 from frontdesk.services.demo_money import CATALOGUE_STEPS
 
@@ -338,7 +339,9 @@ STEPS: list[Callable[[Desk, DemoPlan, random.Random], None]] = [
     _patients,
     *BOOK_STEPS,
     *CATALOGUE_STEPS,
+    *DRAWER_SETUP_STEPS,
     *MONEY_STEPS,
+    *DRAWER_HISTORY_STEPS,
 ]
 
 

@@ -153,7 +153,7 @@ def _status(day: dt.date, start: dt.datetime, end: dt.datetime, now: dt.datetime
     """A believable status for an appointment at `start` seen at `now`."""
     if end <= now - dt.timedelta(hours=1) or day < now.date():
         roll = rng.random()
-        if (now.date() - day).days <= 3 and roll < 0.06:
+        if (now.date() - day).days <= 1 and roll < 0.06:
             return "booked"  # nobody marked it yet: the no-show list has work to do
         return "no_show" if roll < 0.05 else "cancelled" if roll < 0.12 else "checked_out"
     if start <= now < end:

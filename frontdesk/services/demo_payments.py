@@ -116,6 +116,7 @@ class Payments(Receipts):
         held = self.balance if kind == "payment" else self.credit
         rows = self.rows["ledger"]
         patient, key, iso, stamp = p.patient, p.key, p.day.iso, p.stamp
+        drawer = self.drawer_sessions.get((p.day.index, p.workstation), 0)
         for method, amount, tendered, check_no, brand, last4, auth, code in tenders:
             if method == "card":
                 reference = card_reference(last4, auth)
@@ -134,7 +135,8 @@ class Payments(Receipts):
             rows.append(
                 (entry, p.id, f"{key}:{n}", kind, account, patient, 0, -amount, method,
                  reference, brand, tendered, change, encounter, 0, appointment, 0, 0, "", note,
-                 0, iso, stamp, p.staff, p.workstation, p.approver)
+                 0, iso, stamp, p.staff, p.workstation, p.approver,
+                 drawer if method in ("cash", "check", "card") else 0)
             )  # fmt: skip
             held[patient] = held.get(patient, 0) - amount
             ids.append(entry)

@@ -14,12 +14,12 @@ import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from frontdesk.services.demo_days import Calendar, Day
+from frontdesk.services.demo_days import BACK, FRONT, Calendar, Day
 
 if TYPE_CHECKING:
     from frontdesk.services.context import Desk
 
-__all__ = ["Posting", "Rows"]
+__all__ = ["DRAWER_DESKS", "Posting", "Rows"]
 
 
 def _columns(names: str) -> list[str]:
@@ -46,7 +46,7 @@ _COLUMNS = {
         "id posting_id idempotency_key kind account patient_id gift_card_id amount_cents"
         " method reference card_brand tendered_cents change_cents encounter_id charge_id"
         " appointment_id refunds_id reverses_id reason note provider_id business_date at"
-        " staff_id workstation approver_id"
+        " staff_id workstation approver_id drawer_session_id"
     ),
     "stock_moves": _columns("id item_id at quantity reason charge_id note staff_id workstation"),
     "print_jobs": _columns(
@@ -58,6 +58,7 @@ _NULL_AS: dict[str, object] = {
     **dict.fromkeys(("purchaser_id", "sold_by", "fee_id", "item_id", "provider_id"), 0),
     **dict.fromkeys(("approver_id", "patient_id", "encounter_id", "gift_card_id"), 0),
     **dict.fromkeys(("charge_id", "appointment_id", "refunds_id", "reverses_id"), 0),
+    "drawer_session_id": 0,
     **dict.fromkeys(("tendered_cents", "change_cents"), -1),
     **dict.fromkeys(("method", "printed_at"), ""),
 }
@@ -66,6 +67,8 @@ _NULL_AS: dict[str, object] = {
 _WRITE_ORDER = ("gift_cards", "encounters", "charges", "postings", "ledger", "stock_moves")
 _WRITE_ORDER += ("print_jobs",)
 _MASK62 = (1 << 62) - 1
+#: The workstations with a cash drawer.
+DRAWER_DESKS = (FRONT, BACK)
 
 
 class _Stopped(Exception):
@@ -108,6 +111,11 @@ class Rows(Calendar):
         self.balance: dict[int, int] = {}
         self.credit: dict[int, int] = {}
         self.card_value: dict[int, int] = {}
+        # The drawer session of each (day, workstation), opened when it first takes money.
+        self.drawer_sessions: dict[tuple[int, str], int] = {}
+        self.next["drawer_sessions"] = (
+            self.db.execute("SELECT coalesce(max(id), 0) FROM drawer_sessions").fetchone()[0] + 1
+        )
         # Each posting as the service call that makes it, for the test replaying them.
         self.record: list[tuple] | None = None
 
@@ -144,6 +152,10 @@ class Rows(Calendar):
         encounter: int = 0,
         approver: int = 0,
     ) -> Posting:
+        if workstation in DRAWER_DESKS and (day.index, workstation) not in self.drawer_sessions:
+            # The desk's drawer is opened with its float before it first takes money.
+            self.drawer_sessions[(day.index, workstation)] = self._id("drawer_sessions")
+            self._record_call("open_drawer", day.epoch0 + s, staff, workstation)
         posting, key = self._id("postings"), self._key(day, s)
         p = Posting(posting, key, day, s, staff, workstation, patient or 0, approver)
         self.rows["postings"].append(
@@ -177,10 +189,14 @@ class Rows(Calendar):
         """Ledger entry `n` of posting `p`, and the balance it moves."""
         entry = self._id("ledger")
         patient = p.patient
+        drawer = 0
+        if method in ("cash", "check", "card"):
+            drawer = self.drawer_sessions.get((p.day.index, p.workstation), 0)
         self.rows["ledger"].append(
             (entry, p.id, f"{p.key}:{n}", kind, account, patient, gift_card, amount, method,
              reference, brand, tendered, change, encounter, charge, appointment, refunds,
-             reverses, reason, note, 0, p.day.iso, p.stamp, p.staff, p.workstation, p.approver)
+             reverses, reason, note, 0, p.day.iso, p.stamp, p.staff, p.workstation, p.approver,
+             drawer)
         )  # fmt: skip
         if account == "patient":
             self.balance[patient] = self.balance.get(patient, 0) + amount

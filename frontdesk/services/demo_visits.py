@@ -170,7 +170,7 @@ class Visits(Corrections):
                 entries.append(
                     (entry, p.id, f"{key}:{n}", "charge", "patient", patient, 0, total, "", "",
                      "", -1, -1, encounter, charge, appointment, 0, 0, "", "",
-                     line[14] or provider, iso, stamp, staff, workstation, approver)
+                     line[14] or provider, iso, stamp, staff, workstation, approver, 0)
                 )  # fmt: skip
                 entry += 1
                 owed += total

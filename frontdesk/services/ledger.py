@@ -305,6 +305,8 @@ class PostingWriter:
     business_date: dt.date = field(default_factory=lambda: dt.date.min)
     at: str = ""
     count: int = 0
+    #: The drawer session of this workstation, looked up once (0: not yet).
+    drawer_session: int | None = 0
 
     def open(self) -> int:
         """Insert the posting, dated now: its entries all carry this one instant."""
@@ -359,10 +361,17 @@ class PostingWriter:
             raise RuntimeError("a gift card entry needs its card")
         self.count += 1
         desk = self.desk
+        drawer_session = None
+        if method in ("cash", "check", "card"):
+            if self.drawer_session == 0 or (self.drawer_session is None and method != "card"):
+                from frontdesk.services.drawers import posting_session
+
+                self.drawer_session = posting_session(desk, method)
+            drawer_session = self.drawer_session
         return desk.db.execute(
             f"INSERT INTO ledger ({_ENTRY_COLUMNS.replace('id, posting_id', 'posting_id', 1)},"
-            " idempotency_key, provider_id)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " idempotency_key, provider_id, drawer_session_id)"
+            f" VALUES ({', '.join('?' * 26)})",
             (
                 self.posting_id,
                 kind,
@@ -389,6 +398,7 @@ class PostingWriter:
                 self.approver_id,
                 f"{self.key}:{self.count}",
                 provider_id,
+                drawer_session,
             ),
         ).lastrowid
 

@@ -33,6 +33,7 @@ __all__ = [
     "parse_discount_limit",
     "parse_grace_minutes",
     "parse_idle_minutes",
+    "parse_over_short_limit",
     "parse_tax_rate",
     "parse_wait_minutes",
     "save_settings",
@@ -128,6 +129,9 @@ def _validated(settings: PracticeSettings) -> PracticeSettings:
         raise BadAmount(f"The discount limit can be at most {CEILING_LIMIT}.")
     if not _whole(settings.wait_alert_minutes) or not 1 <= settings.wait_alert_minutes <= 240:
         raise Invalid(WAIT_RULE)
+    limit = settings.over_short_limit
+    if not isinstance(limit, Money) or not 0 <= limit.cents <= OVER_SHORT_MOST.cents:
+        raise BadAmount(OVER_SHORT_RULE)
     return settings.model_copy(
         update={
             "name": name,
@@ -287,6 +291,18 @@ def format_tax_rate(basis_points: int) -> str:
     """Hundredths of a percent as the form shows them: 1025 is "10.25", 800 is "8"."""
     whole, frac = divmod(basis_points, 100)
     return f"{whole}.{frac:02d}".rstrip("0").rstrip(".")
+
+
+OVER_SHORT_MOST = Money(100_000)
+OVER_SHORT_RULE = "The over/short limit must be from $0.00 to $1,000.00."
+
+
+def parse_over_short_limit(text: str) -> Money:
+    """How far a drawer may be over or short without a reason: $0.00 to $1,000.00."""
+    limit = Money.parse(text, ceiling=OVER_SHORT_MOST.cents)
+    if limit.cents < 0:
+        raise BadAmount(OVER_SHORT_RULE)
+    return limit
 
 
 def parse_discount_limit(text: str) -> Money:

@@ -10,13 +10,12 @@ from __future__ import annotations
 import calendar
 import csv
 import datetime as dt
-import os
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from frontdesk.data.db import write
 from frontdesk.data.models import ROLES, Recall, RecallAttempt
-from frontdesk.errors import BadTime, Conflict, FrontDeskError, Invalid, NotFound
+from frontdesk.errors import BadTime, Conflict, Invalid, NotFound
 from frontdesk.services import audit, patients, visit_types
 from frontdesk.services.fields import one_line
 from frontdesk.services.waitlist import read_date
@@ -291,17 +290,8 @@ def export_recalls_file(desk: Desk, month: dt.date, path: Path | None = None) ->
     first, _ = month_bounds(month)
     if path is None:
         path = Path(desk.db.path).parent / f"recalls-{first:%Y-%m}.csv"
+    from frontdesk.services.files import write_private
+
     path = Path(path)
-    partial = path.with_name(path.name + ".part")
-    try:
-        descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with open(descriptor, "w", encoding="utf-8-sig", newline="") as out:
-            rows = export_recalls_csv(desk, first, out)
-        os.replace(partial, path)
-    except OSError as error:
-        partial.unlink(missing_ok=True)
-        raise FrontDeskError(f"Could not write {path}: {error.strerror or error}.") from error
-    except BaseException:
-        partial.unlink(missing_ok=True)
-        raise
+    rows = write_private(path, lambda out: export_recalls_csv(desk, first, out))
     return path, rows

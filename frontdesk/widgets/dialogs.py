@@ -13,7 +13,7 @@ from textual.widgets import Button, Input, Static
 from frontdesk.errors import FrontDeskError, Invalid
 from frontdesk.widgets.form import ErrorLine, Field, FormRow
 
-__all__ = ["ApproveDialog", "AskDialog", "ConfirmDialog", "SecretDialog"]
+__all__ = ["ApproveDialog", "AskDialog", "ConfirmDialog", "PinDialog", "SecretDialog"]
 
 _DIALOG_CSS = """
 {name} {{ align: center middle; }}
@@ -192,6 +192,57 @@ class ApproveDialog(ModalScreen[object]):
                 error_line.show(error)
                 return
         self.dismiss((reason, approver))
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class PinDialog(ModalScreen[object]):
+    """A manager's signature: their username (the signed-in manager's, filled in) and
+    PIN, checked by `auth.approve` (audited). Dismisses with the manager, or None."""
+
+    DEFAULT_CSS = _DIALOG_CSS.format(name="PinDialog")
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+
+    def __init__(self, title: str, text: str, doing: str) -> None:
+        super().__init__()
+        self._title, self._text, self._doing = title, text, doing
+
+    def compose(self) -> ComposeResult:
+        actor = self.app.actor
+        username = actor.username if actor is not None and actor.is_manager else ""
+        with Vertical():
+            yield Static(self._title, classes="dialog-title", markup=False)
+            yield Static(self._text, markup=False)
+            yield FormRow("Manager", Field(username, id="pin-user", max_length=40))
+            yield FormRow("PIN", Field(password=True, restrict=r"[0-9]*", id="pin-pin"))
+            yield ErrorLine(id="pin-error")
+            yield Static("Enter: sign   Esc: cancel", classes="hint")
+
+    def on_mount(self) -> None:
+        if self.query_one("#pin-user", Input).value:
+            self.query_one("#pin-pin", Input).focus()
+
+    @on(Input.Submitted, "#pin-user")
+    def _next(self) -> None:
+        self.query_one("#pin-pin", Input).focus()
+
+    @on(Input.Submitted, "#pin-pin")
+    def _sign(self) -> None:
+        from frontdesk.services import auth
+
+        try:
+            manager = auth.approve(
+                self.app.desk,
+                self.query_one("#pin-user", Input).value,
+                self.query_one("#pin-pin", Input).value,
+                self._doing,
+            )
+        except FrontDeskError as error:
+            self.query_one("#pin-pin", Input).value = ""
+            self.query_one("#pin-error", ErrorLine).show(error)
+            return
+        self.dismiss(manager)
 
     def action_cancel(self) -> None:
         self.dismiss(None)

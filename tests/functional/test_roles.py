@@ -27,7 +27,7 @@ async def test_manager_sees_and_opens_manager_screens(console) -> None:
     async with console.run_test(size=SIZE, notifications=True) as pilot:
         await pilot.pause()
         await sign_in(pilot, "dokafor")
-        assert "F8 Manager Staff, settings and the audit log" in screen_text(console)
+        assert "F8 Manager Staff, settings, drawers, audit log" in screen_text(console)
         titles = [c.title for c in console.get_system_commands(console.screen)]
         assert {"Manager", "Staff & logins", "Practice settings", "Audit log"} <= set(titles)
         await pilot.press("f8")

@@ -141,9 +141,9 @@ async def test_book_slot_and_no_show_grace_are_saved_from_the_form(console) -> N
         await pilot.pause()
         await pilot.press("enter")  # on to the grace
         screen.query_one("#set-grace").value = ""
-        # On through the largest amount, sales tax and discount limit; Enter on the wait
-        # alert, the last field, saves.
-        await pilot.press(*"30", "enter", "enter", "enter", "enter", "enter")
+        # On through the largest amount, sales tax, discount and over/short limits; Enter
+        # on the wait alert, the last field, saves.
+        await pilot.press(*"30", "enter", "enter", "enter", "enter", "enter", "enter")
         await pilot.pause()
         text = screen_text(console)
         assert "Saved." in text and "Book slot 10 minutes" in text
@@ -185,7 +185,7 @@ async def test_sales_tax_is_typed_as_a_percent_and_saved_in_hundredths(console) 
         tax = console.screen.query_one("#set-tax")
         tax.value = ""
         tax.focus()
-        await pilot.press(*"8.125", "enter", "enter", "enter")
+        await pilot.press(*"8.125", "enter", "enter", "enter", "enter")
         await pilot.pause()
         assert "Sales tax has at most two decimals, e.g. 10.25." in screen_text(console)
         assert (
@@ -194,7 +194,8 @@ async def test_sales_tax_is_typed_as_a_percent_and_saved_in_hundredths(console) 
         )
         tax.value = ""
         tax.focus()
-        await pilot.press(*"9.5%", "enter", "enter", "enter")  # Enter on the wait alert saves
+        # Enter on the last field saves.
+        await pilot.press(*"9.5%", "enter", "enter", "enter", "enter")
         await pilot.pause()
         assert "Saved." in screen_text(console)
         assert (

@@ -17,8 +17,9 @@ from frontdesk.data.models import Actor
 from frontdesk.data.money import Money
 from frontdesk.data.money_models import Checkout, FeeLine, Receipt, Tender
 from frontdesk.data.schema import open_database
-from frontdesk.services import corrections, demo, ledger, payments, receipts, visits
+from frontdesk.services import corrections, demo, drawers, ledger, payments, receipts, visits
 from frontdesk.services.context import Desk
+from frontdesk.services.demo_drawers import DRAWER_HISTORY_STEPS
 from frontdesk.services.demo_history import MONEY_STEPS, money_history
 from tests.conftest import FakeClock
 
@@ -370,6 +371,17 @@ def _lines(specs: list[list]) -> tuple[FeeLine, ...]:
     )
 
 
+def _open_the_drawer(desk: Desk, manager: Actor) -> None:
+    """Open the desk's drawer for the day, closing the day before's first."""
+    found = drawers.drawer_at(desk)
+    assert found is not None
+    current = drawers.current_session(desk, found.id)
+    if current is not None:
+        drawers.submit_count(desk, current.id, {}, [], Money(0))
+        drawers.close_drawer(desk, current.id, leave=Money(0), reason="replayed", approver=manager)
+    drawers.open_drawer(desk, found.id, {"b20": 10})
+
+
 def _replay(db, record: list[tuple], monkeypatch: pytest.MonkeyPatch) -> None:
     """Post each recorded posting through the service that posts it, at its time, by
     its staff member at their workstation."""
@@ -393,7 +405,9 @@ def _replay(db, record: list[tuple], monkeypatch: pytest.MonkeyPatch) -> None:
         person = staff[staff_id].model_copy(update={"workstation": workstation})
         desk = Desk(db=db, clock=clock, workstation=workstation, actor=person)
         approver = manager if person.role != "manager" else None
-        if kind == "payment":
+        if kind == "open_drawer":  # the day's first posting at a desk with a drawer
+            _open_the_drawer(desk, manager)
+        elif kind == "payment":
             patient, key, tenders, appointment, note = args
             if appointment:  # a co-pay, taken at check-in
                 with write(db):
@@ -487,7 +501,7 @@ def test_the_bulk_rows_are_what_the_services_write(
     rng = random.Random(7)
     with write(db):
         for step in demo.STEPS:
-            if step not in MONEY_STEPS:
+            if step not in MONEY_STEPS + DRAWER_HISTORY_STEPS:
                 step(setup, demo.plan("small", 7), rng)
         db.execute(
             "UPDATE appointments SET status = 'cancelled', cancel_reason = 'patient_cancelled'"

@@ -305,7 +305,7 @@ class MoneyDesk(RuleBasedStateMachine):
             item_id, quantity = self.db.execute(
                 "SELECT item_id, quantity FROM charges WHERE id = ?", (target.charge_id,)
             ).fetchone()
-            if item_id is not None:
+            if item_id in self.stock:  # a product the machine follows
                 self.stock[item_id] += quantity
         self._touch_entry(entry_id)
 
