@@ -27,7 +27,7 @@ __all__ = ["DayCloseScreen"]
 
 #: What Enter and the letter keys do on each step's items.
 _ITEM_HINTS = {
-    "drawers": "Enter: count or close the drawer",
+    "drawers": "Enter: count or close the drawer   p: print the drawer closes",
     "no_shows": "n: no-show  N: all no-show  l: late cancel  a: arrived late",
     "no_fee_sheet": "Enter: check out (fee sheet)   r: no fee sheet, with the reason",
     "open_fee_sheets": "Enter: finish the fee sheet at check-out",
@@ -36,7 +36,12 @@ _ITEM_HINTS = {
     "card_batch": "Each drawer's batch beside the card payments posted",
     "sign_off": "Enter or s: sign off with your PIN (the date is locked)",
 }
-_PRINTED = {"day_sheet": "day_sheet", "deposit": "deposit", "card_batch": "drawers"}
+_PRINTED = {
+    "day_sheet": "day_sheet",
+    "deposit": "deposit",
+    "drawers": "drawers",
+    "card_batch": "drawers",
+}
 
 
 class DayCloseScreen(Screen[None]):

@@ -197,7 +197,7 @@ class CountDrawerDialog(ModalScreen[object]):
     BINDINGS = [
         Binding("escape", "cancel", "Cancel"),
         Binding("ctrl+s", "submit", "Submit the count"),
-        Binding("ctrl+d", "remove_check", "Remove last check"),
+        Binding("ctrl+d", "remove_check", "Remove last check", priority=True),
     ]
 
     def __init__(self, session: DrawerSession) -> None:

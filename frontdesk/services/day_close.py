@@ -125,6 +125,20 @@ def beginning_ar(desk: Desk, day: dt.date) -> Money:
     return Money(ending + cents)
 
 
+def _ending_ar(desk: Desk, day: dt.date) -> Money:
+    """What patients owed at the end of `day`, summed apart from the day sheet's lines
+    (so that the roll checks them): the last close's ending A/R and every balance entry
+    since, to `day`."""
+    closed = _closed_ar_before(desk, day)
+    since, ending = closed if closed is not None else ("", 0)
+    (cents,) = desk.db.execute(
+        "SELECT coalesce(sum(amount_cents), 0) FROM ledger"
+        " WHERE business_date > ? AND business_date <= ? AND account = 'patient'",
+        (since, day.isoformat()),
+    ).fetchone()
+    return Money(ending + cents)
+
+
 def _names(desk: Desk, table: str, column: str) -> dict[int, str]:
     return dict(desk.db.execute(f"SELECT id, {column} FROM {table}").fetchall())
 
@@ -198,14 +212,16 @@ def day_sheet(desk: Desk, day: dt.date) -> DaySheet:
     def patient_sum(kind: str) -> int:
         return sum(r[6] for r in grouped if r[0] == kind and r[1] == "patient")
 
+    # The fee sheets finalized with the date's charges (a draft opened the day before and
+    # finished today is today's: its charges are).
     fee_count, fee_total = desk.db.execute(
-        "SELECT count(DISTINCT e.id), coalesce(sum(c.total_cents), 0) FROM encounters e"
-        " LEFT JOIN charges c ON c.encounter_id = e.id"
-        " WHERE e.business_date = ? AND e.status = 'finalized'",
+        "SELECT count(DISTINCT c.encounter_id), coalesce(sum(c.total_cents), 0)"
+        " FROM charges c JOIN encounters e ON e.id = c.encounter_id AND e.status = 'finalized'"
+        " WHERE c.id IN (SELECT charge_id FROM ledger WHERE business_date = ?"
+        "   AND kind = 'charge' AND charge_id IS NOT NULL)",
         (day.isoformat(),),
     ).fetchone()
     beginning = beginning_ar(desk, day)
-    on_balances = sum(r[6] for r in grouped if r[1] == "patient")
     return DaySheet(
         business_date=day,
         lines=tuple(day_sheet_lines(desk, grouped)),
@@ -217,7 +233,7 @@ def day_sheet(desk: Desk, day: dt.date) -> DaySheet:
         fee_sheets=Money(fee_total),
         fee_sheet_count=fee_count,
         beginning_ar=beginning,
-        ending_ar=beginning + Money(on_balances),
+        ending_ar=_ending_ar(desk, day),
         entry_count=sum(r[5] for r in grouped),
     )
 
@@ -505,9 +521,10 @@ def bulk_totals(desk: Desk, dates: list[str]) -> dict[str, dict]:
             if field:
                 sums[field] += -cents if field in ("payments", "adjustments") else cents
     for day, cents in desk.db.execute(
-        "SELECT e.business_date, coalesce(sum(c.total_cents), 0) FROM encounters e"
-        " LEFT JOIN charges c ON c.encounter_id = e.id WHERE e.status = 'finalized'"
-        " AND e.business_date BETWEEN ? AND ? GROUP BY e.business_date",
+        "SELECT l.business_date, sum(c.total_cents) FROM ledger l"
+        " JOIN charges c ON c.id = l.charge_id"
+        " JOIN encounters e ON e.id = c.encounter_id AND e.status = 'finalized'"
+        " WHERE l.kind = 'charge' AND l.business_date BETWEEN ? AND ? GROUP BY l.business_date",
         (first, last),
     ):
         per_day.setdefault(day, dict.fromkeys(_TOTAL_KEYS, 0))["fee_sheets"] = cents

@@ -100,6 +100,7 @@ class _DrawerHistory:
             "SELECT l.drawer_session_id, l.reference, p.first_name || ' ' || p.last_name,"
             " -l.amount_cents FROM ledger l LEFT JOIN patients p ON p.id = l.patient_id"
             " WHERE l.drawer_session_id IS NOT NULL AND l.method = 'check'"
+            " AND l.kind IN ('payment', 'deposit', 'gift_card_sale')"
             " AND l.amount_cents < 0 AND NOT EXISTS"
             " (SELECT 1 FROM ledger v WHERE v.reverses_id = l.id) ORDER BY l.id"
         ):

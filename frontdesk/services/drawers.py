@@ -145,8 +145,11 @@ def save_drawer(
             ).lastrowid
             audit.record(desk, "drawer added", "drawers", drawer_id, workstation)
         else:
-            if active is False and current_session(desk, drawer_id) is not None:
+            current = current_session(desk, drawer_id)
+            if current is not None and not active:
                 raise Conflict(f"{name} is open; close it before taking it out of use.")
+            if current is not None and current.workstation.lower() != workstation.lower():
+                raise Conflict(f"{name} is open; close it before moving it to another desk.")
             changed = desk.db.execute(
                 "UPDATE drawers SET name = ?, workstation = ?, printer = ?,"
                 " default_float_cents = ?, active = ? WHERE id = ?",
@@ -269,13 +272,10 @@ def current_session(desk: Desk, drawer_id: int) -> DrawerSession | None:
 
 
 def sessions_of(desk: Desk, day: dt.date) -> list[DrawerSession]:
-    """The drawer sessions of a business date: opened that day, or holding its entries
-    (a drawer left open past midnight), and any drawer still open from before."""
+    """The drawer sessions of a business date (a session only ever takes its own date's
+    money: `posting_session`)."""
     rows = desk.db.execute(
-        f"{_SESSION} WHERE s.business_date = ? OR s.id IN (SELECT drawer_session_id FROM"
-        " ledger WHERE business_date = ? AND drawer_session_id IS NOT NULL)"
-        " OR (s.status <> 'closed' AND s.business_date < ?) ORDER BY d.name, s.id",
-        (day.isoformat(), day.isoformat(), day.isoformat()),
+        f"{_SESSION} WHERE s.business_date = ? ORDER BY d.name, s.id", (day.isoformat(),)
     ).fetchall()
     return [_session(desk, row, moves=False) for row in rows]
 
@@ -348,12 +348,13 @@ def posting_session(desk: Desk, method: str) -> int | None:
     (inside the posting's transaction): cash and checks need the workstation's drawer
     open; a card payment is kept with it when there is one (for the card batch)."""
     row = desk.db.execute(
-        "SELECT s.id, s.status, d.name FROM drawers d LEFT JOIN drawer_sessions s"
-        " ON s.drawer_id = d.id AND s.status <> 'closed'"
+        "SELECT s.id, s.status, d.name, s.business_date FROM drawers d"
+        " LEFT JOIN drawer_sessions s ON s.drawer_id = d.id AND s.status <> 'closed'"
         " WHERE d.workstation = ? AND d.active = 1",
         (desk.workstation,),
     ).fetchone()
-    if row is not None and row[0] is not None and row[1] == "open":
+    today = desk.clock.business_date().isoformat()
+    if row is not None and row[0] is not None and row[1] == "open" and row[3] == today:
         return row[0]
     if method not in ("cash", "check"):
         return None
@@ -361,6 +362,11 @@ def posting_session(desk: Desk, method: str) -> int | None:
         raise Conflict(
             f"Open the drawer first: workstation {desk.workstation} has no cash drawer"
             " (a manager sets drawers up in Manager > Cash drawers). Take card instead."
+        )
+    if row[0] is not None and row[1] == "open":
+        raise Conflict(
+            f"{row[2]} is still open from {dt.date.fromisoformat(row[3]):%a %m/%d}: count "
+            "and close it, then open the drawer first (F6) with today's float."
         )
     if row[0] is not None:
         raise Conflict(
@@ -411,6 +417,7 @@ def expected(desk: Desk, session_id: int) -> DrawerExpected:
             "SELECT l.reference, p.first_name || ' ' || p.last_name, l.amount_cents"
             " FROM ledger l LEFT JOIN patients p ON p.id = l.patient_id"
             " WHERE l.drawer_session_id = ? AND l.method = 'check' AND l.amount_cents < 0"
+            " AND l.kind IN ('payment', 'deposit', 'gift_card_sale')"
             " AND NOT EXISTS (SELECT 1 FROM ledger v WHERE v.reverses_id = l.id)"
             " ORDER BY l.id",
             (session_id,),
@@ -489,8 +496,6 @@ def record_move(
         approver_id = None
         if kind in ("paid_out", "replenish"):
             approver_id = manager_approval(desk, approver, f"a {MOVE_WORDS[kind].lower()}")
-        elif approver is not None:
-            approver_id = approver.staff_id
         if kind in ("paid_out", "drop") and amount > expected(desk, session_id).cash:
             raise Conflict(f"{amount} is more than the cash in the drawer.")
         move_id = desk.db.execute(

@@ -97,6 +97,26 @@ def test_cash_at_a_workstation_without_an_open_drawer_is_refused(desk: Desk) -> 
     assert posted.entries[0].method == "card"
 
 
+def test_a_drawer_left_open_overnight_takes_no_cash_the_next_day(
+    receptionist_desk: Desk, clock
+) -> None:
+    desk = receptionist_desk
+    clock.advance(days=1)  # Wednesday morning: Tuesday's drawer was never counted
+    patient = a_patient_with_nothing_today(desk)
+    before = fingerprint(desk, TABLES)
+    with pytest.raises(Conflict, match=r"still open from Tue 11/24: count and close it"):
+        payments.post_deposit(desk, patient, [cash(2000)], key())
+    with pytest.raises(Conflict, match="still open from"):
+        drawers.record_move(desk, "drop", Money(1000), key())
+    assert fingerprint(desk, TABLES) == before
+    posted = payments.post_deposit(desk, patient, [card(2000)], key())
+    assert posted.entries[0].method == "card"
+    (tagged,) = desk.db.execute(
+        "SELECT drawer_session_id FROM ledger WHERE posting_id = ?", (posted.id,)
+    ).fetchone()
+    assert tagged is None  # not put in Tuesday's card batch
+
+
 def test_opening_an_open_drawer_or_with_a_bad_count_is_refused(receptionist_desk: Desk) -> None:
     desk = receptionist_desk
     drawer, _session = _front(desk)
@@ -292,6 +312,8 @@ def test_drawers_are_set_up_by_a_manager_one_a_workstation(manager_desk: Desk) -
         drawers.save_drawer(
             desk, name=front.name, workstation=front.workstation, active=False, drawer_id=front.id
         )
+    with pytest.raises(Conflict, match="before moving it"):
+        drawers.save_drawer(desk, name=front.name, workstation="LOBBY-2", drawer_id=front.id)
     receptionist = desk.signed_in(actor(desk, "anguyen"))
     with pytest.raises(AccessDenied):
         drawers.save_drawer(receptionist, name="Mine", workstation="X")
