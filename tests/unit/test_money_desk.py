@@ -591,7 +591,7 @@ def test_only_todays_entries_are_voided(manager_desk: Desk, clock: FakeClock) ->
     desk = manager_desk
     patient_id = a_patient_with_nothing_today(desk)
     clock.at = MORNING.shift(days=-1)
-    yesterday = payments.post_deposit(desk, patient_id, [cash(5000)], key())
+    yesterday = payments.post_deposit(desk, patient_id, [card(5000)], key())
     clock.at = MORNING
     before = fingerprint(desk)
     with pytest.raises(Conflict, match=r"That entry is from 11/23/2026; only today's"):
