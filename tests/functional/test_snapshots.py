@@ -9,6 +9,7 @@ def test_login_screen(snap_compare, console) -> None:
 
 def test_today_for_the_manager(snap_compare, console) -> None:
     async def run_before(pilot) -> None:
+        await pilot.pause()  # the login screen ready for the keys
         await sign_in(pilot, "dokafor")
 
     assert snap_compare(console, terminal_size=SIZE, run_before=run_before)
@@ -16,6 +17,7 @@ def test_today_for_the_manager(snap_compare, console) -> None:
 
 def test_staff_and_logins(snap_compare, console) -> None:
     async def run_before(pilot) -> None:
+        await pilot.pause()  # the login screen ready for the keys
         await sign_in(pilot, "dokafor")
         console.open_place("staff")
         await pilot.pause()
@@ -26,6 +28,7 @@ def test_staff_and_logins(snap_compare, console) -> None:
 
 def test_appointment_book_day_view(snap_compare, console) -> None:
     async def run_before(pilot) -> None:
+        await pilot.pause()  # the login screen ready for the keys
         await sign_in(pilot, "anguyen")
         await pilot.press("f2")
         await pilot.pause()
@@ -77,6 +80,43 @@ def test_patient_account(snap_compare, console) -> None:
             "SELECT patient_id FROM ledger WHERE kind = 'refund' ORDER BY id LIMIT 1"
         ).fetchone()
         console.push_screen(AccountScreen(patient))
+        await pilot.pause()
+        await pilot.pause()
+
+    assert snap_compare(console, terminal_size=SIZE, run_before=run_before)
+
+
+def test_cash_drawers(snap_compare, console) -> None:
+    async def run_before(pilot) -> None:
+        await pilot.pause()
+        await sign_in(pilot, "anguyen")
+        await pilot.press("f6")
+        await pilot.pause()
+        await pilot.pause()
+
+    assert snap_compare(console, terminal_size=SIZE, run_before=run_before)
+
+
+def test_blind_count(snap_compare, console) -> None:
+    async def run_before(pilot) -> None:
+        await pilot.pause()
+        await sign_in(pilot, "anguyen")
+        await pilot.press("f6")
+        await pilot.pause()
+        await pilot.press("c")
+        await pilot.pause()
+        await pilot.pause()
+
+    assert snap_compare(console, terminal_size=SIZE, run_before=run_before)
+
+
+def test_close_of_day(snap_compare, console) -> None:
+    async def run_before(pilot) -> None:
+        await pilot.pause()
+        await sign_in(pilot, "dokafor")
+        await pilot.press("f7")
+        await pilot.pause()
+        await pilot.press("down", "enter")  # the no-show step's items
         await pilot.pause()
         await pilot.pause()
 

@@ -317,3 +317,28 @@ def test_drawers_are_set_up_by_a_manager_one_a_workstation(manager_desk: Desk) -
     receptionist = desk.signed_in(actor(desk, "anguyen"))
     with pytest.raises(AccessDenied):
         drawers.save_drawer(receptionist, name="Mine", workstation="X")
+
+
+def test_a_check_refund_and_its_void_leave_the_drawers_checks_as_taken(
+    receptionist_desk: Desk,
+) -> None:
+    from frontdesk.services import corrections
+
+    desk = receptionist_desk
+    manager = actor(desk, "dokafor")
+    _drawer, session = _front(desk)
+    patient = a_patient_with_nothing_today(desk)
+    posted = payments.post_deposit(desk, patient, [check(4000, "2211")], key())
+    taken = drawers.expected(desk, session.id)
+    assert [c.number for c in taken.checks][-1] == "2211"
+    deposit = next(e.id for e in posted.entries if e.kind == "deposit")
+    # The practice mails its own check back; then the refund is voided as a mistake.
+    refund = corrections.refund_payment(
+        desk, deposit, Money(1500), "patient asked", key(), method="check",
+        reference="PR-77", approver=manager,
+    )  # fmt: skip
+    refund_id = next(e.id for e in refund.entries if e.kind == "refund" and e.method == "check")
+    corrections.void_entry(desk, refund_id, "posted in error", key(), approver=manager)
+    after = drawers.expected(desk, session.id)
+    assert after.checks == taken.checks and after.checks_total == taken.checks_total
+    assert after.cash == taken.cash
