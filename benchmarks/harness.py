@@ -17,6 +17,7 @@ MODULES = [
     "benchmarks.book",
     "benchmarks.money",
     "benchmarks.close_day",
+    "benchmarks.printing",
 ]
 
 
