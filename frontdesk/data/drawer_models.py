@@ -263,11 +263,10 @@ class DaySheet(_Model):
 
 
 class StepItem(_Model):
-    """Something a close-of-day step lists: still open, or done, with what to do."""
+    """Something a close-of-day step lists as still open."""
 
     id: int
     text: str
-    done: bool = False
 
 
 class CloseStep(_Model):

@@ -126,9 +126,9 @@ class DayCloseScreen(Screen[None]):
         self._show_step()
 
     def _clock(self, stamp: str | None) -> str:
-        from frontdesk.services.book import local_time
+        from frontdesk.services.book import time_text
 
-        return f"{local_time(stamp, self.app.clock.tz):%I:%M %p}".lstrip("0") if stamp else ""
+        return time_text(stamp, self.app.clock.tz) if stamp else ""
 
     def _step(self) -> CloseStep | None:
         if self._close is None:

@@ -16,7 +16,7 @@ from frontdesk.data.drawer_models import Drawer, DrawerCount, DrawerSession
 from frontdesk.data.money import Money
 from frontdesk.errors import FrontDeskError
 from frontdesk.services import drawers
-from frontdesk.services.book import local_time
+from frontdesk.services.book import time_text
 from frontdesk.widgets.form import ErrorLine, fit, plain
 
 __all__ = ["DrawerHistoryScreen", "DrawerScreen"]
@@ -25,9 +25,7 @@ _STATUS = {"open": "Open", "counted": "Counted, to sign off", "closed": "Closed"
 
 
 def _clock(desk, stamp: str | None) -> str:
-    if not stamp:
-        return ""
-    return f"{local_time(stamp, desk.clock.tz):%I:%M %p}".lstrip("0")
+    return time_text(stamp, desk.clock.tz) if stamp else ""
 
 
 class DrawerScreen(Screen[None]):

@@ -29,6 +29,7 @@ __all__ = [
     "get_appointment",
     "local_time",
     "patient_book_summary",
+    "time_text",
     "wall_minutes",
     "when_text",
 ]
@@ -50,6 +51,12 @@ def local_time(instant: str, tz: str) -> dt.datetime:
     """A stored instant as a datetime in zone `tz`. The standard library's parser, not
     arrow's: a view of the book converts hundreds of instants, ~100 times faster."""
     return dt.datetime.fromisoformat(instant).astimezone(ZoneInfo(tz))
+
+
+def time_text(instant: str, tz: str) -> str:
+    """A stored instant's local time of day as the desk reads it: '9:30am'."""
+    local = local_time(instant, tz)
+    return clock_text(local.hour * 60 + local.minute)
 
 
 def when_text(instant: str, tz: str) -> str:

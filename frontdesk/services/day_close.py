@@ -43,7 +43,6 @@ if TYPE_CHECKING:
     from frontdesk.services.context import Desk
 
 __all__ = [
-    "CLOSE_ROLES",
     "KEPT",
     "beginning_ar",
     "bulk_totals",
@@ -63,8 +62,6 @@ __all__ = [
     "slip_lines",
 ]
 
-#: Who works the close of day.
-CLOSE_ROLES = ("manager",)
 #: Appointments that were kept: the patient came.
 KEPT = ("arrived", "roomed", "with_provider", "ready_checkout", "checked_out")
 _METHOD_WORDS = {
@@ -307,9 +304,9 @@ def _step(number: int, key: str, title: str, done: bool, summary: str, items=())
 
 
 def _time(desk: Desk, stamp: str) -> str:
-    from frontdesk.services.book import local_time
+    from frontdesk.services.book import time_text
 
-    return f"{local_time(stamp, desk.clock.tz):%I:%M %p}".lstrip("0")
+    return time_text(stamp, desk.clock.tz)
 
 
 def _appointments(desk: Desk, day: dt.date, where: str, params: tuple = ()) -> list[tuple]:

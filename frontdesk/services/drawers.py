@@ -27,6 +27,7 @@ from frontdesk.services.drawer_counts import (
 )
 from frontdesk.services.fields import one_line
 from frontdesk.services.ledger import MONEY_ROLES, check_key, ensure_open_day
+from frontdesk.services.payments import CHECK_NUMBER
 
 if TYPE_CHECKING:
     from frontdesk.data.drawer_models import (
@@ -70,7 +71,6 @@ MOVE_WORDS = {
 }
 #: The float a new drawer starts with.
 DEFAULT_FLOAT = Money(20000)
-_CHECK_NUMBER_LENGTH = 12
 _MOST_CHECKS = 200
 
 
@@ -338,9 +338,9 @@ def open_drawer(desk: Desk, drawer_id: int, counts: dict[str, int]) -> DrawerSes
 
 
 def _when(desk: Desk, stamp: str) -> str:
-    from frontdesk.data.clock import from_stored
+    from frontdesk.services.book import time_text
 
-    return from_stored(stamp).to(desk.clock.tz).format("h:mm A")
+    return time_text(stamp, desk.clock.tz)
 
 
 def posting_session(desk: Desk, method: str) -> int | None:
@@ -561,7 +561,7 @@ def check_the_checks(checks: list[CountedCheck] | tuple[CountedCheck, ...]) -> l
         number = " ".join(check.number.split())
         if not number:
             raise Invalid(f"Check {n} has no number: enter the number printed on it.")
-        if len(number) > _CHECK_NUMBER_LENGTH or not number.replace("-", "").isalnum():
+        if not CHECK_NUMBER.fullmatch(number):
             raise Invalid(f"Check {n}'s number is not a check number (up to 12 letters or digits).")
         if check.amount.cents <= 0:
             raise BadAmount(f"Check {number}'s amount must be more than $0.00.")

@@ -30,6 +30,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "CARD_BRANDS",
+    "CHECK_NUMBER",
     "METHOD_WORDS",
     "check_tenders",
     "find_gift_card",
@@ -48,7 +49,7 @@ METHOD_WORDS = {
     "gift_card": "Gift card",
     "credit": "Credit on account",
 }
-_CHECK_NUMBER = re.compile(r"[0-9A-Za-z-]{1,12}")
+CHECK_NUMBER = re.compile(r"[0-9A-Za-z-]{1,12}")
 _AUTH_CODE = re.compile(r"[0-9A-Za-z]{4,12}")
 _GIFT_CODE = re.compile(r"GC-[0-9A-Z]{4}-[0-9A-Z]{4}")
 # No 0/O or 1/I: a code is read aloud and typed from a card.
@@ -121,7 +122,7 @@ def check_tenders(desk: Desk, tenders: tuple[Tender, ...] | list[Tender]) -> lis
             if tender.tendered is not None and tender.tendered.cents > ceiling:
                 raise BadAmount(f"{tender.tendered} is over the largest amount allowed.")
         elif tender.method == "check":
-            if not _CHECK_NUMBER.fullmatch(tender.check_number):
+            if not CHECK_NUMBER.fullmatch(tender.check_number):
                 raise Invalid("Enter the check number (up to 12 letters or digits).")
         elif tender.method == "card":
             if tender.card_brand not in CARD_BRANDS:

@@ -138,7 +138,7 @@ async def test_a_full_close_of_day_from_the_managers_login(console, clock) -> No
         await pilot.pause()
         text = screen_text(console)
         assert "Tue 11/24/2026 is closed and locked." in text
-        assert "closed 7:30 PM by Denise Okafor" in text
+        assert "closed 7:30pm by Denise Okafor" in text
         closed_by = db_value(
             console,
             "SELECT s.username FROM day_closes d JOIN staff s ON s.id = d.closed_by"

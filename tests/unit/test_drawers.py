@@ -193,6 +193,10 @@ def test_count_then_close_with_over_short_reason_and_sign_off(receptionist_desk:
         drawers.submit_count(
             desk, session.id, {}, [CountedCheck(number=" ", amount=Money(100))], Money(0)
         )
+    with pytest.raises(Invalid, match="not a check number"):
+        drawers.submit_count(
+            desk, session.id, {}, [CountedCheck(number="12/34", amount=Money(100))], Money(0)
+        )
     with pytest.raises(BadAmount, match="more than"):
         drawers.submit_count(
             desk, session.id, {}, [CountedCheck(number="1001", amount=Money(0))], Money(0)
