@@ -6,6 +6,7 @@ between screens, nothing else.
 
 from __future__ import annotations
 
+import contextlib
 import time
 from collections.abc import Callable, Iterable
 from functools import partial
@@ -29,6 +30,9 @@ from frontdesk.widgets.header import DeskHeader
 if TYPE_CHECKING:
     from frontdesk.data.db import FrontDeskDatabase
     from frontdesk.data.models import Actor, PracticeSettings
+    from frontdesk.data.printer_models import QueueState
+    from frontdesk.printing.transports import Timeouts
+    from frontdesk.printing.worker import PrintWorker
 
 # Start-up is budgeted (DESIGN §6): the login screen is shown before pydantic and argon2
 # are imported; they load with the first sign-in (`auth`, `settings`).
@@ -77,6 +81,8 @@ class FrontDeskApp(App[None]):
         *,
         clock: Clock | None = None,
         monotonic: Callable[[], float] = time.monotonic,
+        printing: bool = True,
+        print_timeouts: Timeouts | None = None,
     ) -> None:
         super().__init__()
         self.db = db
@@ -88,6 +94,11 @@ class FrontDeskApp(App[None]):
         self.actor: Actor | None = None
         self._monotonic = monotonic
         self._last_input = monotonic()
+        self._printing = printing
+        self._print_timeouts = print_timeouts
+        self.print_worker: PrintWorker | None = None
+        #: What the status line says about this workstation's printer ("" when fine).
+        self.printer_status = ""
         # Nothing animates and no cursor blinks: each costs bytes on every thin client.
         self.animation_level = "none"
         self.register_theme(THEME)
@@ -140,10 +151,50 @@ class FrontDeskApp(App[None]):
 
     def on_mount(self) -> None:
         self.set_interval(IDLE_CHECK_SECONDS, self.lock_if_idle)
+        if self._printing:
+            self.start_printing()
         if not practice.is_set_up(self.db):
             from frontdesk.screens.firstrun import FirstRunScreen
 
             self.push_screen(FirstRunScreen())
+
+    # -- printing ------------------------------------------------------------------------
+
+    def start_printing(self) -> None:
+        """Send this workstation's print jobs from a background thread (never this one)."""
+        from frontdesk.printing.transports import Timeouts
+        from frontdesk.printing.worker import PrintWorker
+
+        self.print_worker = PrintWorker(
+            self.db.path,
+            self.workstation,
+            self.clock.now,
+            timeouts=self._print_timeouts or Timeouts(),
+            on_change=self._printer_changed,
+        )
+        self.print_worker.start()
+
+    def wake_printer(self) -> None:
+        """A job was queued or the printer is back: the worker looks now."""
+        if self.print_worker is not None:
+            self.print_worker.wake()
+
+    def _printer_changed(self, state: QueueState) -> None:
+        # Called from the worker's thread.
+        with contextlib.suppress(RuntimeError):  # the app is closing
+            self.call_from_thread(self._show_printer_status, state.status_text())
+
+    def _show_printer_status(self, text: str) -> None:
+        if text == self.printer_status:
+            return
+        self.printer_status = text
+        # Only the screen on top repaints; a screen coming back reads it when it paints.
+        for header in self.screen.query(DeskHeader):
+            header.refresh()
+
+    def on_unmount(self) -> None:
+        if self.print_worker is not None:
+            self.print_worker.stop()
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(

@@ -255,6 +255,40 @@ def cmd_dayclose(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_printer(args: argparse.Namespace) -> int:
+    from dataclasses import replace
+
+    from frontdesk.services import print_queue, printers
+
+    db = _open(args, create=False)
+    desk = _shell_desk(db)
+    if args.workstation:
+        desk = replace(desk, workstation=_workstation(args))
+    if args.printer_command == "test":
+        from frontdesk.errors import PrinterProblem
+
+        try:
+            printer = printers.test_page(desk, args.name or "")
+        except PrinterProblem as problem:
+            print(f"Not printed: {problem}", file=sys.stderr)
+            return 1
+        print(f"Test page printed on {printer.name} ({printer.where}).")
+        return 0
+    for printer in printers.printers(desk):
+        state = "" if printer.active else "  (out of use)"
+        print(f"{printer.name}: {printer.connection}, {printer.where}, {printer.profile},"
+              f" {printer.columns} columns, drawer pin {printer.drawer_pin}{state}")  # fmt: skip
+    if not printers.printers(desk):
+        print("No printers set up: every workstation prints to the built-in file printer.")
+    for workstation, name in printers.workstations(desk):
+        queue = print_queue.state(db, workstation)
+        waiting = f", {queue.waiting} waiting" if queue.waiting else ""
+        error = f" (last error: {queue.last_error})" if queue.last_error else ""
+        on = name or f"{printers.FILE_PRINTER} {printers.default_printer(db, workstation).path}"
+        print(f"  {workstation} prints on {on}{waiting}{error}")
+    return 0
+
+
 # -- parsing ----------------------------------------------------------------------------
 
 
@@ -347,6 +381,16 @@ def _parser() -> argparse.ArgumentParser:
                 metavar="DIR",
                 help="folder for the files (default: exports/ by the database)",
             )
+    printer = sub.add_parser("printer", parents=[common], help="receipt printer tools")
+    printer.set_defaults(func=cmd_printer)
+    printer_sub = printer.add_subparsers(dest="printer_command", metavar="ACTION", required=True)
+    printer_sub.add_parser(
+        "list", parents=[common], help="the printers, each workstation's printer and its queue"
+    )
+    test = printer_sub.add_parser(
+        "test", parents=[common], help="print a test page now and say whether it printed"
+    )
+    test.add_argument("name", nargs="?", help="printer name (default: the --workstation's printer)")
     return parser
 
 

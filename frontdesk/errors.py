@@ -16,6 +16,7 @@ __all__ = [
     "Invalid",
     "LoginFailed",
     "NotFound",
+    "PrinterProblem",
 ]
 
 
@@ -61,3 +62,8 @@ class DatabaseBusy(FrontDeskError):
 
 class DatabaseProblem(FrontDeskError):
     """The database file cannot be used as it is (not ours, too new, read-only...)."""
+
+
+class PrinterProblem(FrontDeskError):
+    """A printer could not take a job (unreachable, refused, not answering, out of paper,
+    unplugged); the job waits in the queue and the message says what is wrong."""

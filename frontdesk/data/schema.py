@@ -756,6 +756,48 @@ def _drawers(db: Any) -> None:
     )
 
 
+@migration("0007_printers")
+def _printers(db: Any) -> None:
+    # A printer is reached one way (`connection`); only that way's fields are used. A
+    # workstation prints on the printer mapped to it, else on the file printer in the data
+    # directory. A job is claimed by one sending worker at a time (`claimed_by` until
+    # `claimed_until`), and a failed one waits until `next_try_at`.
+    _run(
+        db,
+        """CREATE TABLE printers (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL COLLATE NOCASE UNIQUE,
+            connection TEXT NOT NULL
+                CHECK (connection IN ('network', 'usb', 'serial', 'cups', 'file')),
+            host TEXT NOT NULL DEFAULT '',
+            port INTEGER NOT NULL DEFAULT 9100 CHECK (port BETWEEN 1 AND 65535),
+            usb_vendor INTEGER CHECK (usb_vendor BETWEEN 0 AND 65535),
+            usb_product INTEGER CHECK (usb_product BETWEEN 0 AND 65535),
+            device TEXT NOT NULL DEFAULT '',
+            baud INTEGER NOT NULL DEFAULT 9600,
+            queue TEXT NOT NULL DEFAULT '',
+            path TEXT NOT NULL DEFAULT '',
+            profile TEXT NOT NULL DEFAULT 'TM-T88V',
+            columns INTEGER NOT NULL DEFAULT 42 CHECK (columns IN (32, 42, 48)),
+            code_page TEXT NOT NULL DEFAULT '',
+            cut INTEGER NOT NULL DEFAULT 1 CHECK (cut IN (0, 1)),
+            drawer_pin INTEGER NOT NULL DEFAULT 2 CHECK (drawer_pin IN (2, 5)),
+            pulse_ms INTEGER NOT NULL DEFAULT 100 CHECK (pulse_ms BETWEEN 2 AND 510),
+            active INTEGER NOT NULL DEFAULT 1 CHECK (active IN (0, 1))
+        ) STRICT""",
+        """CREATE TABLE workstation_printers (
+            workstation TEXT PRIMARY KEY COLLATE NOCASE,
+            printer_id INTEGER NOT NULL REFERENCES printers (id)
+        ) STRICT""",
+        "ALTER TABLE print_jobs ADD COLUMN kick INTEGER NOT NULL DEFAULT 0",
+        "ALTER TABLE print_jobs ADD COLUMN claimed_by TEXT NOT NULL DEFAULT ''",
+        "ALTER TABLE print_jobs ADD COLUMN claimed_until TEXT",
+        "ALTER TABLE print_jobs ADD COLUMN next_try_at TEXT",
+        "DROP INDEX print_jobs_status",
+        "CREATE INDEX print_jobs_waiting ON print_jobs (workstation, id) WHERE status = 'pending'",
+    )
+
+
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

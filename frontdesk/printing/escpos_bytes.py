@@ -17,12 +17,26 @@ import unicodedata
 from collections.abc import Sequence
 from pathlib import Path
 
-__all__ = ["DEFAULT_PROFILE", "DRAWER_PINS", "receipt_bytes", "render_lines", "report_bytes"]
+__all__ = [
+    "DEFAULT_PROFILE",
+    "DEFAULT_PULSE_MS",
+    "DRAWER_PINS",
+    "code_pages",
+    "kick_bytes",
+    "printable",
+    "profiles",
+    "receipt_bytes",
+    "render_lines",
+    "report_bytes",
+    "use_data_dir",
+]
 
 #: The profile used when a printer names none: Epson's TM-T88V, the common desk printer.
 DEFAULT_PROFILE = "TM-T88V"
 #: The drawer kick connector pins python-escpos knows.
 DRAWER_PINS = (2, 5)
+#: The drawer pulse python-escpos sends for pin 2 or 5 (ESC p m 50 50: 100 ms on).
+DEFAULT_PULSE_MS = 100
 # Latin letters the printers' Western code pages have; anything else is transliterated.
 _KEEP = set("áéíóúàèìòùâêîôûäëïöüÿçñÁÉÍÓÚÀÈÌÒÙÂÊÎÔÛÄËÏÖÜÇÑ")
 # Letters with no accent to take off.
@@ -30,16 +44,45 @@ _SPELLED = {"Ł": "L", "ł": "l", "Ø": "O", "ø": "o", "Đ": "D", "đ": "d", "�
             "Æ": "AE", "æ": "ae", "Œ": "OE", "œ": "oe", "Þ": "Th", "þ": "th"}  # fmt: skip
 
 
+def use_data_dir(folder: Path) -> None:
+    """Keep python-escpos' capabilities cache in `folder` (the data directory), unless
+    the environment already names a place; call before printing starts."""
+    if "ESCPOS_CAPABILITIES_PICKLE_DIR" not in os.environ:
+        cache = Path(folder) / "escpos-cache"
+        cache.mkdir(parents=True, exist_ok=True)
+        os.environ["ESCPOS_CAPABILITIES_PICKLE_DIR"] = str(cache)
+
+
 def _escpos_dummy():
     """python-escpos' Dummy printer class, imported once with its cache in place."""
     if "ESCPOS_CAPABILITIES_PICKLE_DIR" not in os.environ:
-        from platformdirs import user_cache_path
+        from platformdirs import user_data_path
 
-        cache = user_cache_path("frontdesk", appauthor=False, ensure_exists=True)
-        os.environ["ESCPOS_CAPABILITIES_PICKLE_DIR"] = str(Path(cache))
+        use_data_dir(user_data_path("frontdesk", appauthor=False, ensure_exists=True))
     from escpos.printer import Dummy
 
     return Dummy
+
+
+def profiles() -> list[str]:
+    """The printer profiles python-escpos knows (TM-T88V, TM-T20II, ...)."""
+    _escpos_dummy()
+    from escpos.capabilities import CAPABILITIES
+
+    return sorted(name for name in CAPABILITIES["profiles"] if name not in ("default", "simple"))
+
+
+def code_pages(profile: str) -> list[str]:
+    """The code pages a profile's printer has (CP437, CP850, ...); ValueError for a
+    profile python-escpos does not know."""
+    _escpos_dummy()
+    from escpos.capabilities import get_profile
+
+    try:
+        pages = get_profile(profile).profile_data.get("codePages", {})
+    except KeyError as error:
+        raise ValueError(f"python-escpos has no printer profile {profile!r}.") from error
+    return sorted({page for page in pages.values() if page and page != "Unknown"})
 
 
 def printable(text: str) -> str:
@@ -66,12 +109,16 @@ def render_lines(
     qr: str = "",
     cut: bool = True,
     drawer_pin: int | None = None,
+    pulse_ms: int = DEFAULT_PULSE_MS,
     profile: str = DEFAULT_PROFILE,
+    code_page: str = "",
 ) -> bytes:
     """ESC/POS bytes for laid-out `lines`: the first `title_lines` bold and double height
     (they are centred by the layout already), then the rest, a QR code of `qr` if given,
-    a cut, and a pulse on `drawer_pin` (2 or 5) if given. ValueError for another pin or
-    a profile python-escpos does not know."""
+    a cut, and a pulse of `pulse_ms` on `drawer_pin` (2 or 5) if given. `code_page`
+    fixes the printer's code page ("" lets python-escpos pick one per character).
+    ValueError for another pin, a profile python-escpos does not know or a code page its
+    printer lacks."""
     if drawer_pin is not None and drawer_pin not in DRAWER_PINS:
         raise ValueError(f"The drawer pin is 2 or 5, not {drawer_pin}.")
     dummy = _escpos_dummy()
@@ -79,6 +126,11 @@ def render_lines(
         printer = dummy(profile=profile)
     except Exception as error:  # python-escpos raises its own NotSupported and KeyError
         raise ValueError(f"python-escpos has no printer profile {profile!r}.") from error
+    if code_page:
+        try:
+            printer.charcode(code_page)
+        except Exception as error:  # CharCodeError, or a code page the profile lacks
+            raise ValueError(f"The {profile} has no code page {code_page}.") from error
     title, body = list(lines[:title_lines]), list(lines[title_lines:])
     if title:
         printer.set(bold=True, double_height=True)
@@ -93,8 +145,22 @@ def render_lines(
     if cut:
         printer.cut()
     if drawer_pin is not None:
-        printer.cashdraw(drawer_pin)
+        printer.cashdraw(_pulse(drawer_pin, pulse_ms))
     return printer.output
+
+
+def _pulse(pin: int, pulse_ms: int) -> int | list[int]:
+    """What python-escpos' cashdraw takes for a pulse of `pulse_ms` on `pin`: the pin
+    itself for its standard 100 ms pulse, else ESC p m t1 t2 (2 ms units)."""
+    if pulse_ms == DEFAULT_PULSE_MS:
+        return pin
+    ticks = max(1, min(255, pulse_ms // 2))
+    return [27, 112, 0 if pin == 2 else 1, ticks, ticks]
+
+
+def kick_bytes(pin: int = 2, pulse_ms: int = DEFAULT_PULSE_MS) -> bytes:
+    """Only a drawer pulse: the drawer opens, nothing prints (a no sale, a paid-out)."""
+    return render_lines([], title_lines=0, cut=False, drawer_pin=pin, pulse_ms=pulse_ms)
 
 
 def receipt_bytes(receipt, width: int, *, drawer_pin: int | None = None, **options) -> bytes:

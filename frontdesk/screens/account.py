@@ -1,7 +1,8 @@
 """F5 Payments: a patient's account, every entry with the running balance, newest at the
 bottom; from it the desk takes a payment (split over tenders), a deposit or a gift card
 sale, and with a manager refunds, voids, adjusts and takes back products. Every posting
-shows its receipt; any entry's receipt can be seen and printed again."""
+shows its receipt; any entry's receipt can be seen and printed again, and the patient's
+statement printed."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ from frontdesk.data.money_models import Account, AccountLine
 from frontdesk.errors import FrontDeskError
 from frontdesk.screens.account_corrections import AdjustDialog, RefundDialog, ReturnDialog
 from frontdesk.screens.account_dialogs import Done, TakeMoneyDialog
-from frontdesk.services import corrections, patient_account, receipts
+from frontdesk.services import corrections, patient_account, receipts, statements
 from frontdesk.services.ledger import new_key
 from frontdesk.widgets.dialogs import ApproveDialog
 from frontdesk.widgets.form import ErrorLine, fit
@@ -40,6 +41,7 @@ _ON_ACCOUNT = {
     "adjust",
     "return_product",
     "receipt",
+    "statement",
 }
 
 
@@ -88,6 +90,8 @@ class AccountScreen(Screen[None]):
         Binding("a", "adjust", "Adjust"),
         Binding("t", "return_product", "Return"),
         Binding("o", "receipt", "Receipt"),
+        Binding("S", "statement", "Statement"),
+        Binding("L", "app.open_place('receipts')", "Today's receipts", show=False),
         Binding("ctrl+f", "find", "Find patient"),
         Binding("escape", "app.back", "Back"),
     ]
@@ -322,3 +326,14 @@ class AccountScreen(Screen[None]):
             self.app.show_error(error)
             return
         self.app.push_screen(ReceiptDialog(receipt, posting_id))
+
+    def action_statement(self) -> None:
+        """The patient's statement to this workstation's printer."""
+        if self.patient_id is None:
+            return
+        try:
+            statements.queue_statement(self.app.desk, self.patient_id)
+        except FrontDeskError as error:
+            self._refuse(error)
+            return
+        self.app.notify("Statement sent to the printer.", timeout=3)

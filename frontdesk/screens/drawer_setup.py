@@ -43,7 +43,7 @@ class DrawerForm(SetupForm[Drawer | None]):
             "Printer",
             Field(
                 drawer.printer if drawer else "",
-                placeholder="the receipt printer its cable is in",
+                placeholder="blank: the printer of its workstation",
                 id="ds-printer",
                 max_length=60,
             ),

@@ -134,6 +134,22 @@ PLACES: tuple[Place, ...] = (
         parent="manager",
     ),
     Place(
+        "printers",
+        "Printers",
+        "Receipt printers, test pages, each workstation's printer",
+        ("manager",),
+        "frontdesk.screens.printers:PrinterSetupScreen",
+        parent="manager",
+    ),
+    Place(
+        "receipts",
+        "Today's receipts",
+        "Every receipt printed or waiting today; reprint, retry",
+        ("receptionist", "manager"),
+        "frontdesk.screens.receipts:ReceiptsScreen",
+        parent="payments",
+    ),
+    Place(
         "audit",
         "Audit log",
         "Who changed what, when and where; verify the chain",

@@ -40,6 +40,7 @@ if TYPE_CHECKING:
         DrawerSession,
     )
     from frontdesk.data.models import Actor
+    from frontdesk.data.print_models import Report
     from frontdesk.services.context import Desk
 
 __all__ = [
@@ -52,14 +53,17 @@ __all__ = [
     "csv_amount",
     "day_sheet",
     "day_sheet_lines",
+    "day_sheet_report",
+    "deposit_report",
     "deposit_slip",
+    "drawers_report",
     "export_csv",
     "export_files",
     "next_to_close",
+    "printout",
     "queue_printout",
     "record_no_charge",
     "sign_off",
-    "slip_lines",
 ]
 
 #: Appointments that were kept: the patient came.
@@ -679,76 +683,96 @@ def export_files(desk: Desk, day: dt.date, folder: Path) -> list[Path]:
     return written
 
 
-#: Characters on a line of the receipt printer's paper.
-SLIP_WIDTH = 42
+def day_sheet_report(sheet: DaySheet) -> Report:
+    """The printed day sheet: its lines by group, then the A/R roll's ends and the fee
+    sheets it agrees with."""
+    from frontdesk.data.print_models import Report
+    from frontdesk.data.print_models import ReportRow as Row
+
+    rows: list[Row] = []
+    group = ""
+    for line in sheet.lines:
+        if line.group != group:
+            if group:
+                rows.append(Row.blank())
+            rows.append(Row.heading(line.group))
+            group = line.group
+        rows.append(Row.line(f"{line.label} ({line.count})", line.amount, indent=2))
+    rows += [
+        Row.rule(),
+        Row.line("Beginning A/R", sheet.beginning_ar),
+        Row.line("Ending A/R", sheet.ending_ar),
+        Row.line(f"Fee sheets ({sheet.fee_sheet_count})", sheet.fee_sheets),
+    ]
+    return Report(
+        title="DAY SHEET", subtitle=f"{sheet.business_date:%a %m/%d/%Y}", rows=tuple(rows)
+    )
 
 
-def _slip_line(left: str, right: str = "") -> str:
-    room = SLIP_WIDTH - len(right) - 1
-    return f"{left[:room]:<{room}} {right}" if right else left[:SLIP_WIDTH]
-
-
-def slip_lines(desk: Desk, day: dt.date, what: str) -> tuple[str, list[str]]:
-    """The title and lines of a printed day sheet, deposit slip or drawer close slips."""
+def deposit_report(slip: DepositSlip) -> Report:
+    """The printed deposit slip: the drawers it comes from, the cash by denomination,
+    each check, the total."""
     from frontdesk.data.drawer_models import DENOMINATIONS
+    from frontdesk.data.print_models import Report
+    from frontdesk.data.print_models import ReportRow as Row
 
+    rows: list[Row] = []
+    if slip.drawers:
+        rows += [Row.field("Drawers", ", ".join(slip.drawers)), Row.blank()]
+    rows.append(Row.heading("Cash"))
+    for d in DENOMINATIONS:
+        if number := slip.counts.get(d.key):
+            rows.append(Row.line(f"{d.label} x {number}", Money(number * d.cents), indent=2))
+    rows += [Row.line("Cash total", slip.cash), Row.blank(), Row.heading("Checks")]
+    rows += [
+        Row.line(f"Check {c.number} {c.payer}".strip(), c.amount, indent=2) for c in slip.checks
+    ]
+    rows += [
+        Row.line(f"Checks total ({len(slip.checks)})", slip.checks_total),
+        Row.rule(),
+        Row.line("Total deposit", slip.total),
+    ]
+    return Report(
+        title="DEPOSIT SLIP", subtitle=f"{slip.business_date:%a %m/%d/%Y}", rows=tuple(rows)
+    )
+
+
+def drawers_report(day: dt.date, sessions: list[DrawerSession]) -> Report:
+    """The printed close slips of a date's drawers, one after the other."""
+    from frontdesk.data.print_models import Report
+    from frontdesk.data.print_models import ReportRow as Row
+
+    rows: list[Row] = []
+    for s in sessions:
+        if rows:
+            rows.append(Row.blank())
+        rows += [Row.heading(f"{s.drawer_name} ({s.status})"), *drawers.close_slip_rows(s)]
+    if not rows:
+        rows.append(Row.line("No drawer was opened on this date."))
+    return Report(title="DRAWER CLOSES", subtitle=f"{day:%a %m/%d/%Y}", rows=tuple(rows))
+
+
+def printout(desk: Desk, day: dt.date, what: str) -> Report:
+    """The printed day sheet, deposit slip or drawer close slips of `day`, as a report
+    (laid out at the paper width of the printer that takes it)."""
+    desk.require_manager("print the close of day")
     if what == "day_sheet":
-        sheet = day_sheet(desk, day)
-        lines, group = [], ""
-        for line in sheet.lines:
-            if line.group != group:
-                group = line.group
-                lines.append(group.upper())
-            lines.append(_slip_line(f"  {line.label} ({line.count})", str(line.amount)))
-        lines += [
-            "-" * SLIP_WIDTH,
-            _slip_line("Beginning A/R", str(sheet.beginning_ar)),
-            _slip_line("Ending A/R", str(sheet.ending_ar)),
-            _slip_line(f"Fee sheets ({sheet.fee_sheet_count})", str(sheet.fee_sheets)),
-        ]
-        return f"Day sheet {day:%m/%d/%Y}", lines
+        return day_sheet_report(day_sheet(desk, day))
     if what == "deposit":
-        slip = deposit_slip(desk, day)
-        lines = [
-            _slip_line(
-                f"{d.label} x {slip.counts[d.key]}", str(Money(slip.counts[d.key] * d.cents))
-            )
-            for d in DENOMINATIONS
-            if slip.counts.get(d.key)
-        ]
-        lines.append(_slip_line("Cash", str(slip.cash)))
-        lines += [_slip_line(f"Check {c.number} {c.payer}", str(c.amount)) for c in slip.checks]
-        lines += [_slip_line(f"Checks ({len(slip.checks)})", str(slip.checks_total)),
-                  "-" * SLIP_WIDTH, _slip_line("Total deposit", str(slip.total))]  # fmt: skip
-        return f"Deposit slip {day:%m/%d/%Y}", lines
+        return deposit_report(deposit_slip(desk, day))
     if what == "drawers":
-        lines = []
-        for s in drawers.sessions_of(desk, day):
-            lines.append(f"{s.drawer_name.upper()} ({s.status})")
-            lines.append(_slip_line("  Float", str(s.float)))
-            for t in s.tenders:
-                lines.append(_slip_line(f"  {t.tender} expected", str(t.expected)))
-                lines.append(_slip_line(f"  {t.tender} counted", str(t.counted)))
-            if s.reason:
-                lines.append(f"  Reason: {s.reason}"[:SLIP_WIDTH])
-            if s.deposit is not None:
-                lines.append(_slip_line("  Deposit", str(s.deposit)))
-                lines.append(_slip_line("  Left as float", str(s.leave)))
-            lines.append(f"  Signed off: {s.approver or '-'}"[:SLIP_WIDTH])
-        return f"Drawer closes {day:%m/%d/%Y}", lines
+        return drawers_report(day, drawers.sessions_of(desk, day))
     raise Invalid("Print the day sheet, the deposit slip or the drawer closes.")
 
 
 def queue_printout(desk: Desk, day: dt.date, what: str) -> int:
     """Queue a printed day sheet, deposit slip or drawer close slips for this
     workstation's printer; returns the print job's id."""
-    desk.require_manager("print the close of day")
-    title, lines = slip_lines(desk, day, what)
-    payload = json.dumps({"title": title, "lines": lines, "business_date": day.isoformat()})
+    report = printout(desk, day, what)
     with desk.writing():
         return desk.db.execute(
             "INSERT INTO print_jobs (workstation, kind, payload, created_at) VALUES (?, ?, ?, ?)",
-            (desk.workstation, what, payload, desk.clock.stamp()),
+            (desk.workstation, what, report.model_dump_json(), desk.clock.stamp()),
         ).lastrowid
 
 

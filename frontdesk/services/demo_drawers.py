@@ -35,7 +35,7 @@ if TYPE_CHECKING:
 __all__ = ["DRAWERS", "DRAWER_HISTORY_STEPS", "DRAWER_SETUP_STEPS"]
 
 #: (name, workstation, printer) of the demo's drawers.
-DRAWERS = (("Front desk", FRONT, "front-receipt"), ("Check-out", BACK, "checkout-receipt"))
+DRAWERS = (("Front desk", FRONT, ""), ("Check-out", BACK, ""))
 _FLOAT = Money(20000)
 _OFF_REASONS = (
     "Change given twice to one patient at lunch",

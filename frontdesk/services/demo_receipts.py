@@ -162,6 +162,6 @@ class Receipts(Rows):
         printed = day.stamp(p.s + 3)
         self.rows["print_jobs"].append(
             (self._id("print_jobs"), "", p.workstation, "receipt", p.id, payload, "printed", 0,
-             1, "", p.stamp, printed)
+             1, "", p.stamp, printed, int(any(t[0] == "cash" and t[1] for t in tenders)))
         )  # fmt: skip
         self._record_call("printed", printed)

@@ -51,7 +51,7 @@ _COLUMNS = {
     "stock_moves": _columns("id item_id at quantity reason charge_id note staff_id workstation"),
     "print_jobs": _columns(
         "id printer workstation kind posting_id payload status reprint attempts last_error"
-        " created_at printed_at"
+        " created_at printed_at kick"
     ),
 }
 _NULL_AS: dict[str, object] = {

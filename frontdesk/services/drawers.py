@@ -519,8 +519,8 @@ def record_move(
         ).lastrowid
         audit.record(desk, f"drawer {kind.replace('_', ' ')}", "drawer_moves", move_id,
                      f"{amount.cents} cents")  # fmt: skip
-        if kind == "no_sale":
-            _kick(desk, session_id)
+        # Every move takes cash out or puts it in: the drawer opens for each.
+        _kick(desk, session_id)
         return next(m for m in _moves_by_id(desk, move_id))
 
 
@@ -733,7 +733,9 @@ def close_drawer(
             session_id,
             f"over/short {counted.over_short.cents}, deposit {(cash - left).cents}",
         )
-        return session(desk, session_id)
+        closed = session(desk, session_id)
+        queue_close_slip(desk, closed)
+        return closed
 
 
 def _signed(amount: Money) -> str:
@@ -794,3 +796,64 @@ def history(desk: Desk, since: dt.date, until: dt.date) -> DrawerHistory:
         by_drawer=summed(lambda r: r.drawer_name),
         by_staff=summed(lambda r: r.staff_name or "(the shell)"),
     )
+
+
+# -- the close slip -------------------------------------------------------------------------
+
+if TYPE_CHECKING:
+    from frontdesk.data.print_models import Report, ReportRow
+
+_TENDER_WORDS = {"cash": "Cash", "checks": "Checks", "card": "Card batch"}
+
+
+def close_slip_rows(closed: DrawerSession) -> list[ReportRow]:
+    """What a drawer's close slip says of its session: the workstation, who opened,
+    counted and signed it off, the float, each tender expected, counted and over/short,
+    the reason, the deposit and the float left (what the session has of these so far)."""
+    from frontdesk.data.print_models import ReportRow as Row
+
+    rows = [
+        Row.field("Workstation", closed.workstation),
+        Row.field("Opened by", closed.opened_by or "-"),
+        Row.field("Counted by", closed.counted_by or "-"),
+        Row.field("Approved by", closed.approver or "-"),
+        Row.line("Float", closed.float),
+    ]
+    for tender in closed.tenders:
+        rows += [
+            Row.line(_TENDER_WORDS[tender.tender]),
+            Row.line("Expected", tender.expected, indent=2),
+            Row.line("Counted", tender.counted, indent=2),
+            Row.line("Over/short", tender.over_short, indent=2),
+        ]
+    if closed.tenders:
+        rows.append(Row.line("Over/short, all tenders", closed.over_short))
+    if closed.reason:
+        rows.append(Row.line(f"Reason: {closed.reason}"))
+    if closed.deposit is not None:
+        rows.append(Row.line("Deposit", closed.deposit))
+    if closed.leave is not None:
+        rows.append(Row.line("Left as float", closed.leave))
+    return rows
+
+
+def close_slip(closed: DrawerSession) -> Report:
+    """A closed drawer's slip, printed at its close."""
+    from frontdesk.data.print_models import Report
+    from frontdesk.data.print_models import ReportRow as Row
+
+    return Report(
+        title="DRAWER CLOSE",
+        subtitle=f"{closed.business_date:%a %m/%d/%Y}",
+        rows=(Row.field("Drawer", closed.drawer_name), *close_slip_rows(closed)),
+    )
+
+
+def queue_close_slip(desk: Desk, closed: DrawerSession) -> int:
+    """Queue a closed drawer's slip for this workstation's printer, inside the caller's
+    transaction; returns the print job's id."""
+    return desk.db.execute(
+        "INSERT INTO print_jobs (workstation, kind, payload, created_at)"
+        " VALUES (?, 'drawer_close', ?, ?)",
+        (desk.workstation, close_slip(closed).model_dump_json(), desk.clock.stamp()),
+    ).lastrowid

@@ -211,13 +211,17 @@ def queue_receipt(
     desk: Desk, posting_id: int, *, reprint: bool = False, receipt: Receipt | None = None
 ) -> int:
     """Queue the posting's receipt (`receipt`, if already built) for this workstation's
-    printer, inside the caller's transaction; returns the print job's id."""
+    printer, inside the caller's transaction; returns the print job's id. A receipt with
+    cash on it opens the drawer."""
     receipt = receipt or build_receipt(desk, posting_id, reprint=reprint)
+    # Cash taken or handed back opens the drawer as the receipt prints (a reprint never).
+    kick = not reprint and any(t.method == "cash" and t.amount for t in receipt.tenders)
     return desk.db.execute(
-        "INSERT INTO print_jobs (workstation, kind, posting_id, payload, reprint, created_at)"
-        " VALUES (?, 'receipt', ?, ?, ?, ?)",
-        (desk.workstation, posting_id, receipt.model_dump_json(), int(reprint), desk.clock.stamp()),
-    ).lastrowid
+        "INSERT INTO print_jobs (workstation, kind, posting_id, payload, reprint, kick,"
+        " created_at) VALUES (?, 'receipt', ?, ?, ?, ?, ?)",
+        (desk.workstation, posting_id, receipt.model_dump_json(), int(reprint), int(kick),
+         desk.clock.stamp()),
+    ).lastrowid  # fmt: skip
 
 
 def posting_result(

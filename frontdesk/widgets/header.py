@@ -45,9 +45,17 @@ class DeskHeader(Widget):
         if len(practice) > room:
             practice = practice[: max(0, room - 1)] + "…" if room > 1 else ""
         left = (practice + tail).lstrip(" ·")
+        # A printer that is not taking receipts takes the practice's place: it needs
+        # someone to look at it, the practice's name does not.
+        warning = getattr(app, "printer_status", "")
+        if warning:
+            left = f"⚠ {warning}{tail}"
         if len(left) > width - len(right) - 1:
             left = left[: max(0, width - len(right) - 2)] + "…"
-        return Text.assemble((left, "bold"), " " * max(1, width - len(left) - len(right)), right)
+        gap = " " * max(1, width - len(left) - len(right))
+        if warning:
+            return Text.assemble((left, "bold reverse"), gap, right)
+        return Text.assemble((left, "bold"), gap, right)
 
     def on_mount(self) -> None:
         self._shown_minute = ""

@@ -58,6 +58,7 @@ class ReceiptDialog(ModalScreen[None]):
 
     def on_mount(self) -> None:
         self.query_one("#rd-note").display = bool(self._note)
+        self.app.wake_printer()  # the posting queued its receipt
 
     def action_close(self) -> None:
         self.dismiss(None)
@@ -70,4 +71,5 @@ class ReceiptDialog(ModalScreen[None]):
         except FrontDeskError as error:
             self.app.show_error(error)
             return
+        self.app.wake_printer()
         self.app.notify("Reprint queued.", timeout=3)

@@ -34,7 +34,9 @@ def monotonic() -> FakeMonotonic:
 def console(practice_path: Path, clock: FakeClock, monotonic: FakeMonotonic):
     """The console on the demo practice at workstation FRONT-1."""
     db = open_database(practice_path)
-    yield FrontDeskApp(db=db, workstation="FRONT-1", clock=clock, monotonic=monotonic)
+    yield FrontDeskApp(
+        db=db, workstation="FRONT-1", clock=clock, monotonic=monotonic, printing=False
+    )
     db.close()
 
 

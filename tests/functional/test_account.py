@@ -6,6 +6,7 @@ from __future__ import annotations
 from uuid import uuid4
 
 from frontdesk.data.money import Money
+from frontdesk.data.print_models import Statement
 from frontdesk.screens.account import AccountScreen
 from frontdesk.screens.account_dialogs import TakeMoneyDialog
 from frontdesk.services import corrections, payments, visits
@@ -424,6 +425,33 @@ async def test_enter_shows_an_old_receipt_and_r_prints_it_again(console) -> None
         await pilot.press("escape", "o")
         await pilot.pause()
         assert isinstance(console.screen, ReceiptDialog)
+
+
+async def test_s_sends_the_patients_statement_to_the_printer(console) -> None:
+    patient_id = owing_patient(console)
+    paid_in_cash(console, patient_id, "20")
+    statements = "SELECT workstation, payload FROM print_jobs WHERE kind = 'statement'"
+    async with console.run_test(size=SIZE, notifications=True) as pilot:
+        await pilot.pause()
+        await open_account(pilot, console, patient_id)
+        assert console.db.execute(statements).fetchall() == []
+        await pilot.press("S")
+        await pilot.pause()
+        assert "Statement sent to the printer." in screen_text(console)
+    ((workstation, payload),) = console.db.execute(statements).fetchall()
+    assert workstation == "FRONT-1"
+    statement = Statement.model_validate_json(payload)
+    account_no = db_value(console, "SELECT account_no FROM patients WHERE id = ?", patient_id)
+    assert statement.account_no == account_no
+    # This morning's missed-appointment fee and the $20.00 paid on it in cash.
+    assert [(line.text, line.amount) for line in statement.lines[-2:]] == [
+        ("No-show fee", Money(5000)),
+        ("Payment - Cash", Money(-2000)),
+    ]
+    assert statement.ending_balance == statement.amount_due == Money(3000)
+    assert (
+        db_value(console, "SELECT count(*) FROM audit_log WHERE action = 'statement printed'") == 1
+    )
 
 
 async def test_ctrl_f_goes_back_to_the_look_up(console) -> None:

@@ -167,7 +167,7 @@ async def test_a_manager_sets_drawers_up_one_a_workstation(console) -> None:
         await pilot.pause()
         assert isinstance(console.screen, DrawerSetupScreen)
         text = screen_text(console)
-        assert "Front desk FRONT-1 front-receipt $200.00 yes" in text
+        assert "Front desk FRONT-1 $200.00 yes" in text
         await pilot.press("a")
         await pilot.pause()
         assert isinstance(console.screen, DrawerForm)

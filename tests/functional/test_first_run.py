@@ -14,7 +14,7 @@ from .conftest import SIZE, screen_text
 
 async def test_first_run_sets_up_the_practice_and_its_manager(tmp_path: Path) -> None:
     db = open_database(tmp_path / "new.db")
-    app = FrontDeskApp(db=db, workstation="OFFICE", clock=FakeClock())
+    app = FrontDeskApp(db=db, workstation="OFFICE", clock=FakeClock(), printing=False)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await pilot.pause()
         assert isinstance(app.screen, FirstRunScreen)

@@ -10,10 +10,13 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from rich.cells import cell_len
 
 from frontdesk.data.money import Money
+from frontdesk.data.print_models import Report
 from frontdesk.data.schema import open_database
 from frontdesk.errors import AccessDenied, Conflict, Invalid
+from frontdesk.printing.documents import document_lines
 from frontdesk.services import day_close, drawers, no_shows, payments
 from frontdesk.services.context import Desk
 from tests.conftest import FakeClock, actor
@@ -227,6 +230,52 @@ def test_a_kept_visit_without_a_fee_sheet_needs_a_reason(manager_desk: Desk) -> 
     assert (status, reason) == ("checked_out", "Left before check-out")
     with pytest.raises(Conflict, match="has a fee sheet"):
         day_close.record_no_charge(desk, in_office, "again")
+
+
+def test_the_close_of_day_prints_as_reports_for_any_paper(manager_desk: Desk) -> None:
+    desk = manager_desk
+    sheet = day_close.day_sheet(desk, YESTERDAY)
+    slip = day_close.deposit_slip(desk, YESTERDAY)
+    sessions = drawers.sessions_of(desk, YESTERDAY)
+    assert sessions and slip.total > Money(0)
+    # What each printout must say, as "label ... amount" rows at 42 columns.
+    wanted = {
+        "day_sheet": ("DAY SHEET", [("Beginning A/R", sheet.beginning_ar),
+                                    ("Ending A/R", sheet.ending_ar),
+                                    (f"Fee sheets ({sheet.fee_sheet_count})", sheet.fee_sheets)]),
+        "deposit": ("DEPOSIT SLIP", [("Cash total", slip.cash),
+                                     (f"Checks total ({len(slip.checks)})", slip.checks_total),
+                                     ("Total deposit", slip.total)]),
+        "drawers": ("DRAWER CLOSES", [("Deposit", s.deposit) for s in sessions]
+                    + [("Left as float", s.leave) for s in sessions]),
+    }  # fmt: skip
+    for what, (title, rows) in wanted.items():
+        job = day_close.queue_printout(desk, YESTERDAY, what)
+        kind, workstation, payload = desk.db.execute(
+            "SELECT kind, workstation, payload FROM print_jobs WHERE id = ?", (job,)
+        ).fetchone()
+        assert (kind, workstation) == (what, "FRONT-1")
+        report = Report.model_validate_json(payload)
+        assert (report.title, report.subtitle) == (title, f"{YESTERDAY:%a %m/%d/%Y}")
+        for width in (32, 42, 48):
+            lines = document_lines(kind, payload, width)
+            assert lines[0].strip() == title
+            assert all(cell_len(line) <= width for line in lines)
+        lines = document_lines(kind, payload, 42)
+        for label, amount in rows:
+            assert amount is not None
+            assert label + " " * (42 - len(label) - len(str(amount))) + str(amount) in lines
+    drawer_lines = document_lines("drawers", day_close.printout(desk, YESTERDAY, "drawers")
+                                  .model_dump_json(), 42)  # fmt: skip
+    for s in sessions:
+        assert f"{s.drawer_name.upper()} (CLOSED)" in drawer_lines
+    receptionist = desk.signed_in(actor(desk, "anguyen"))
+    (before,) = desk.db.execute("SELECT count(*) FROM print_jobs").fetchone()
+    with pytest.raises(AccessDenied):
+        day_close.queue_printout(receptionist, YESTERDAY, "deposit")
+    with pytest.raises(Invalid):
+        day_close.queue_printout(desk, YESTERDAY, "everything")
+    assert desk.db.execute("SELECT count(*) FROM print_jobs").fetchone() == (before,)
 
 
 def test_the_day_sheet_deposit_and_drawers_export_as_csv(demo_desk: Desk) -> None:

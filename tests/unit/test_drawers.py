@@ -11,8 +11,10 @@ import pytest
 
 from frontdesk.data.drawer_models import CountedCheck
 from frontdesk.data.money import Money
+from frontdesk.data.print_models import Report
 from frontdesk.data.schema import open_database
 from frontdesk.errors import AccessDenied, BadAmount, Conflict, Invalid
+from frontdesk.printing.documents import document_lines
 from frontdesk.services import drawers, payments
 from frontdesk.services.context import Desk
 from frontdesk.services.drawer_counts import count_total, float_mix, parse_count, split_leave
@@ -231,6 +233,46 @@ def test_count_then_close_with_over_short_reason_and_sign_off(receptionist_desk:
     history = drawers.history(desk.signed_in(manager), closed.business_date, closed.business_date)
     assert history.rows[0].cash == Money(-1234)
     assert history.rows[0].reason == "Change given twice"
+
+
+def test_closing_a_drawer_queues_one_close_slip_with_its_numbers(receptionist_desk: Desk) -> None:
+    desk = receptionist_desk
+    manager = actor(desk, "dokafor")
+    _drawer, session = _front(desk)
+    should = drawers.expected(desk, session.id)
+    counted = should.cash + Money(250)  # $2.50 over: within the limit, no reason needed
+    counts = {"b1": counted.cents // 100, "c1": counted.cents % 100}
+    drawers.submit_count(desk, session.id, counts, list(should.checks), should.card)
+    slips = (
+        "SELECT workstation, status, created_at, payload FROM print_jobs"
+        " WHERE kind = 'drawer_close' ORDER BY id"
+    )
+    with pytest.raises(AccessDenied):
+        drawers.close_drawer(desk, session.id, leave=Money(20000))
+    assert desk.db.execute(slips).fetchall() == []  # a refused close prints nothing
+    closed = drawers.close_drawer(desk, session.id, leave=Money(20000), approver=manager)
+    (job,) = desk.db.execute(slips).fetchall()
+    workstation, status, created_at, payload = job
+    assert (workstation, status, created_at) == ("FRONT-1", "pending", closed.closed_at)
+    assert Report.model_validate_json(payload) == drawers.close_slip(closed)
+    lines = document_lines("drawer_close", payload, 42)
+    assert lines[0].strip() == "DRAWER CLOSE"
+
+    def shows(label: str, value: str) -> bool:
+        return any(
+            line.startswith(label + " ") and line.endswith(" " + value) and len(line) == 42
+            for line in lines
+        )
+
+    assert shows("Drawer", closed.drawer_name) and shows("Workstation", "FRONT-1")
+    assert shows("Opened by", closed.opened_by) and shows("Counted by", "Ashley Nguyen")
+    assert shows("Approved by", "Denise Okafor")
+    assert shows("Float", str(should.float))
+    assert shows("  Expected", str(should.cash)) and shows("  Counted", str(counted))
+    assert shows("  Over/short", "$2.50")
+    assert shows("  Expected", str(should.card)) and shows("  Over/short", "$0.00")
+    assert shows("Deposit", str(counted - Money(20000)))
+    assert shows("Left as float", "$200.00")
 
 
 def _close_at_once(path: str, session_id: int, barrier, results) -> None:

@@ -113,6 +113,41 @@ def gift_card() -> Receipt:
     )  # fmt: skip
 
 
+def void() -> Receipt:
+    """A card payment put on the wrong card, voided the same afternoon."""
+    return Receipt(
+        kind="void",
+        number="R-2026-000133",
+        **PRACTICE,
+        at="2026-11-24 15:20",
+        cashier="Dana K.",
+        workstation="FRONT-2",
+        patient="José P.",
+        account_no="A-31007",
+        total=Money(4000),
+        tenders=(ReceiptTender(method="card", amount=Money(-4000), detail="Visa ****3582"),),
+        balance_after=Money(4000),
+        reason="Wrong card: the patient's HSA card was meant",
+    )
+
+
+def adjustment() -> Receipt:
+    """A courtesy adjustment taking a small balance off, printed from the account."""
+    return Receipt(
+        kind="adjustment",
+        number="R-2026-000138",
+        **PRACTICE,
+        at="2026-11-24 16:02",
+        cashier="Sam O.",
+        workstation="OFFICE",
+        patient="Nguyễn T.",
+        account_no="A-20871",
+        total=Money(-1250),
+        balance_after=Money(0),
+        reason="Courtesy: waiting time over an hour",
+    )
+
+
 def long_product_names() -> Receipt:
     """Products whose names cannot fit a 58 mm roll, one of them a single long word and
     one in Japanese (two cells a character), paid by gift card and credit."""
@@ -150,12 +185,16 @@ def long_product_names() -> Receipt:
     )  # fmt: skip
 
 
+#: A sample of each kind of receipt, by the name of its golden files.
+KINDS: dict[str, Callable[[], Receipt]] = {
+    "payment": payment,
+    "refund": refund,
+    "gift_card": gift_card,
+    "void": void,
+    "adjustment": adjustment,
+}
 GOLDEN_CASES: list[tuple[str, Callable[[], Receipt], int]] = [
-    ("payment_32", payment, 32),
-    ("payment_42", payment, 42),
-    ("payment_48", payment, 48),
-    ("refund_42", refund, 42),
-    ("gift_card_42", gift_card, 42),
+    *((f"{name}_{width}", build, width) for name, build in KINDS.items() for width in PAPER_WIDTHS),
     ("long_product_names_32", long_product_names, 32),
 ]
 
@@ -220,7 +259,7 @@ def assert_fits_and_shows_every_amount(receipt: Receipt, width: int) -> None:
 
 
 @pytest.mark.parametrize("width", PAPER_WIDTHS)
-@pytest.mark.parametrize("build", [case[1] for case in GOLDEN_CASES[3:]] + [payment])
+@pytest.mark.parametrize("build", [*KINDS.values(), long_product_names])
 def test_sample_receipts_fit_every_paper_width(build: Callable[[], Receipt], width: int) -> None:
     assert_fits_and_shows_every_amount(build(), width)
 
