@@ -59,6 +59,8 @@ def document_lines(kind: str, payload: str, width: int) -> list[str]:
             f"A print job of kind {kind!r} is not a document; "
             f"the kinds are {', '.join(DOCUMENT_KINDS)}."
         )
+    if kind in REPORT_KINDS and (laid_out := _laid_out(payload)) is not None:
+        return laid_out
     try:
         document = model.model_validate_json(payload)
     except ValidationError as error:
@@ -74,6 +76,23 @@ def document_lines(kind: str, payload: str, width: int) -> list[str]:
         return statement_lines(document, width)
     assert isinstance(document, Report)
     return report_lines(document, width)
+
+
+def _laid_out(payload: str) -> list[str] | None:
+    """A printout queued already laid out (a title and 42-column lines, as the close of
+    day queued them before reports were laid out at the printer's width), else None."""
+    import json
+
+    try:
+        data = json.loads(payload)
+    except ValueError:
+        return None
+    if not isinstance(data, dict) or "rows" in data:
+        return None
+    title, lines = data.get("title"), data.get("lines")
+    if not isinstance(title, str) or not isinstance(lines, list):
+        return None
+    return [title, *(str(line) for line in lines)]
 
 
 # -- reports ---------------------------------------------------------------------------------

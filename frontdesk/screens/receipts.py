@@ -86,7 +86,9 @@ class ReceiptsScreen(Screen[None]):
             "Today's receipts" if today else f"Receipts of {self._day:%a %m/%d/%Y}"
         )
         waiting = f"{state.waiting} waiting" if state.waiting else "nothing waiting"
-        line = f"This desk prints on {printer.name} ({fit(printer.where, 30)}): {waiting}."
+        # The built-in printer's file is beside the database (the data directory).
+        where = fit(printer.where, 30) if printer.id else "printed/ by the database"
+        line = f"This desk prints on {printer.name} ({where}): {waiting}."
         if state.last_error:
             line += f" Last error: {state.last_error}"
         self.query_one("#rc-printer", Static).update(line)

@@ -121,3 +121,35 @@ def test_close_of_day(snap_compare, console) -> None:
         await pilot.pause()
 
     assert snap_compare(console, terminal_size=SIZE, run_before=run_before)
+
+
+def test_printers(snap_compare, console) -> None:
+    from frontdesk.data.printer_models import Printer
+    from frontdesk.services import printers
+    from frontdesk.services.context import Desk
+
+    desk = Desk(db=console.db, clock=console.clock, workstation="FRONT-1", shell=True)
+    printers.save_printer(
+        desk, Printer(name="Front receipt", connection="network", host="10.0.0.40")
+    )
+    printers.assign(desk, "FRONT-1", "Front receipt")
+
+    async def run_before(pilot) -> None:
+        await pilot.pause()
+        await sign_in(pilot, "dokafor")
+        console.open_place("printers")
+        await pilot.pause()
+        await pilot.pause()
+
+    assert snap_compare(console, terminal_size=SIZE, run_before=run_before)
+
+
+def test_todays_receipts(snap_compare, console) -> None:
+    async def run_before(pilot) -> None:
+        await pilot.pause()
+        await sign_in(pilot, "anguyen")
+        console.open_place("receipts")
+        await pilot.pause()
+        await pilot.pause()
+
+    assert snap_compare(console, terminal_size=SIZE, run_before=run_before)

@@ -11,6 +11,7 @@ then read the diff before keeping it.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 from collections.abc import Callable
 from pathlib import Path
@@ -427,3 +428,8 @@ def test_no_document_shows_a_date_of_birth_or_a_diagnosis(receptionist_desk: Des
             for words in never:
                 assert words.lower() not in printed.lower(), (kind, width, words)
                 assert words.lower() not in payload.lower(), (kind, words)
+
+
+def test_a_printout_queued_already_laid_out_still_prints() -> None:
+    payload = json.dumps({"title": "Deposit slip 11/21/2026", "lines": ["Cash   $120.00"]})
+    assert document_lines("deposit", payload, 42) == ["Deposit slip 11/21/2026", "Cash   $120.00"]
