@@ -59,6 +59,7 @@ THEME = Theme(
 # Actions that need someone signed in and the workstation unlocked.
 _SIGNED_IN_ONLY = {"open_place", "lock", "sign_out", "command_palette", "back", "go_home"}
 IDLE_CHECK_SECONDS = 15
+PRINTING_STARTS_AFTER = 1.0  # seconds
 
 
 class FrontDeskApp(App[None]):
@@ -152,7 +153,9 @@ class FrontDeskApp(App[None]):
     def on_mount(self) -> None:
         self.set_interval(IDLE_CHECK_SECONDS, self.lock_if_idle)
         if self._printing:
-            self.start_printing()
+            # After the login screen is up: the worker's first look at the queue loads
+            # pydantic, which start-up keeps for the first sign-in (DESIGN §6).
+            self.set_timer(PRINTING_STARTS_AFTER, self.start_printing)
         if not practice.is_set_up(self.db):
             from frontdesk.screens.firstrun import FirstRunScreen
 
