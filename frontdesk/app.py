@@ -188,12 +188,14 @@ class FrontDeskApp(App[None]):
             self.call_from_thread(self._show_printer_status, state.status_text())
 
     def _show_printer_status(self, text: str) -> None:
-        if text == self.printer_status:
-            return
-        self.printer_status = text
-        # Only the screen on top repaints; a screen coming back reads it when it paints.
-        for header in self.screen.query(DeskHeader):
-            header.refresh()
+        # Only the screen on top repaints; a screen coming back catches up when shown.
+        if text != self.printer_status:
+            self.printer_status = text
+            for header in self.screen.query(DeskHeader):
+                header.refresh()
+        news = getattr(self.screen, "printer_news", None)
+        if callable(news):  # a screen listing print jobs reads them again
+            news()
 
     def on_unmount(self) -> None:
         if self.print_worker is not None:

@@ -4,8 +4,9 @@ jobs to their printers, so no screen ever waits on a printer.
 It has its own database connection. It looks for work when the database changes (any
 session's commit, read from SQLite's `data_version`: no query while nothing happens)
 and when a failed job is due again; each job is claimed, rendered, sent within the
-timeouts and then marked printed, or put back with its error. `on_change` hears each
-new state of the queue (for the status line), from the worker's thread.
+timeouts and then marked printed, or put back with its error. `on_change` hears how
+the queue stands after each try and each change (for the status line and the receipts
+list), from the worker's thread.
 """
 
 from __future__ import annotations
@@ -101,20 +102,22 @@ class PrintWorker:
         from frontdesk.services import print_queue
 
         try:
+            tried = False
             while not self._stopping and self.run_once(db):
-                pass
-            self._report(db)
+                tried = True
+            self._report(db, tried=tried)
             now = self._now()
             due_in = print_queue.seconds_to_next(db, self.workstation, now)
         except Exception:  # a busy or damaged database: the thread must outlive it
             return self._now().shift(seconds=5)
         return None if due_in is None else now.shift(seconds=due_in)
 
-    def _report(self, db: FrontDeskDatabase) -> None:
+    def _report(self, db: FrontDeskDatabase, *, tried: bool = False) -> None:
+        """Tell `on_change` how the queue stands when that changed or a job was tried."""
         from frontdesk.services import print_queue
 
         state = print_queue.state(db, self.workstation)
-        if state != self._state:
+        if state != self._state or tried:
             self._state = state
             if self._on_change is not None:
                 self._on_change(state)

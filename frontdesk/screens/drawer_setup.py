@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Footer, Static
+from textual.widgets import DataTable, Footer, Static
 
 from frontdesk.data.drawer_models import Drawer
 from frontdesk.errors import FrontDeskError
@@ -105,6 +106,11 @@ class DrawersPane(SetupPane):
 
     def action_add(self) -> None:
         self.app.push_screen(DrawerForm(), self._saved)
+
+    @on(DataTable.RowSelected)
+    def _enter(self, event: DataTable.RowSelected) -> None:
+        event.stop()  # the table takes Enter before the pane's binding would
+        self.action_edit()
 
     def action_edit(self) -> None:
         drawer = self._chosen()

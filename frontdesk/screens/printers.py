@@ -15,7 +15,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Footer, Select, Static
+from textual.widgets import DataTable, Footer, Select, Static
 
 from frontdesk.data.printer_models import CONNECTIONS, PAPER_COLUMNS, Printer
 from frontdesk.errors import FrontDeskError, PrinterProblem
@@ -180,6 +180,11 @@ class StationPrinterForm(SetupForm[str | None]):
                    id="sp-printer"),
         )  # fmt: skip
 
+    def on_mount(self) -> None:
+        super().on_mount()
+        if self._workstation:  # chosen from the list: what changes is its printer
+            self.query_one("#sp-printer").focus()
+
     def save(self) -> str | None:
         workstation = self.value("sp-workstation")
         printers.assign(self.app.desk, workstation, self.choice("sp-printer") or "")
@@ -199,7 +204,7 @@ class PrintersPane(SetupPane):
     ]
 
     def rows(self) -> list[Row]:
-        self.caption("Printers: a adds, Enter edits, t prints a test page, d/r out of use/back.")
+        self.caption("Printers: a adds, Enter or e edits, t prints a test page.")
         self._printers = {str(p.id): p for p in printers.printers(self.app.desk)}
         return [
             (key, (p.name, p.connection, p.where, f"{p.columns} col", p.profile,
@@ -218,6 +223,11 @@ class PrintersPane(SetupPane):
 
     def action_add(self) -> None:
         self.app.push_screen(PrinterForm(), self._saved)
+
+    @on(DataTable.RowSelected)
+    def _enter(self, event: DataTable.RowSelected) -> None:
+        event.stop()  # the table takes Enter before the pane's binding would
+        self.action_edit()
 
     def action_edit(self) -> None:
         printer = self._chosen()
@@ -288,7 +298,7 @@ class StationsPane(SetupPane):
     ]
 
     def rows(self) -> list[Row]:
-        self.caption("Workstations: Enter chooses the printer; a adds one not listed.")
+        self.caption("Workstations: Enter or e chooses the printer; a adds one not listed.")
         self._stations = printers.workstations(self.app.desk)
         return [(w, (w, name or printers.FILE_PRINTER)) for w, name in self._stations]
 
@@ -309,6 +319,11 @@ class StationsPane(SetupPane):
 
     def action_add(self) -> None:
         self._choose("", "")
+
+    @on(DataTable.RowSelected)
+    def _enter(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        self.action_edit()
 
 
 class PrinterSetupScreen(Screen[None]):

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -14,6 +15,7 @@ from textual.widgets import DataTable, Footer, Static
 
 from frontdesk.errors import FrontDeskError
 from frontdesk.services import print_queue, printers, receipts
+from frontdesk.widgets.dialogs import ConfirmDialog
 from frontdesk.widgets.form import ErrorLine, fit, plain
 
 __all__ = ["ReceiptsScreen"]
@@ -47,6 +49,7 @@ class ReceiptsScreen(Screen[None]):
     DEFAULT_CSS = """
     ReceiptsScreen #rc { padding: 0 1; }
     ReceiptsScreen #rc-table { height: 1fr; }
+    ReceiptsScreen #rc-why { height: 2; color: $warning; }
     """
     AUTO_FOCUS = "#rc-table"
 
@@ -62,8 +65,9 @@ class ReceiptsScreen(Screen[None]):
             yield Static("", id="rc-printer", markup=False)
             yield ErrorLine(id="rc-result")
             table: DataTable[str] = DataTable(id="rc-table", cursor_type="row", zebra_stripes=True)
-            table.add_columns("Time", "Receipt", "What", "Patient", "Desk", "Status", "Why")
+            table.add_columns("Time", "Receipt", "What", "Patient", "Desk", "Status")
             yield table
+            yield Static("", id="rc-why", markup=False)
         yield Footer()
 
     def on_screen_resume(self) -> None:
@@ -86,27 +90,51 @@ class ReceiptsScreen(Screen[None]):
             "Today's receipts" if today else f"Receipts of {self._day:%a %m/%d/%Y}"
         )
         waiting = f"{state.waiting} waiting" if state.waiting else "nothing waiting"
-        # The built-in printer's file is beside the database (the data directory).
-        where = fit(printer.where, 30) if printer.id else "printed/ by the database"
-        line = f"This desk prints on {printer.name} ({where}): {waiting}."
-        if state.last_error:
-            line += f" Last error: {state.last_error}"
-        self.query_one("#rc-printer", Static).update(line)
+        if printer.id:
+            where = f"{printer.name} ({printer.where[:30]})"
+        else:  # the built-in file printer: its file is beside the database
+            where = "the built-in file printer (printed/)"
+        self.query_one("#rc-printer", Static).update(f"This desk prints on {where}: {waiting}.")
         self._rows = {str(r["id"]): r for r in rows}
         table.clear()
         for key, r in self._rows.items():
             status = _STATUS_WORDS.get(r["status"], r["status"])
             if r["status"] == "pending" and r["attempts"]:
-                status = f"waiting ({r['attempts']} tries)"
+                status = f"{r['attempts']} tries"
             what = _KIND_WORDS.get(r["kind"], r["kind"]) + (" REPRINT" if r["reprint"] else "")
             table.add_row(
                 *plain(r["time"], r["number"], fit(what, 16), fit(r["patient"], 14),
-                       r["workstation"], status, fit(r["last_error"], 30)),
+                       r["workstation"], status),
                 key=key,
             )  # fmt: skip
         keys = list(self._rows)
         if current in keys:
             table.move_cursor(row=keys.index(current))
+        self._show_why()
+
+    def printer_news(self) -> None:
+        """The print worker tried a job or the queue changed: read the list again."""
+        self.refresh_list()
+
+    @on(DataTable.RowHighlighted, "#rc-table")
+    def _highlighted(self, event: DataTable.RowHighlighted) -> None:
+        self._show_why()
+
+    @on(DataTable.RowSelected, "#rc-table")
+    def _selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        self.action_preview()
+
+    def _show_why(self) -> None:
+        """Under the list: why the highlighted job has not printed (its last error)."""
+        key = self._selected_key()
+        row = self._rows.get(key) if key else None
+        why = ""
+        if row is not None and row["status"] == "pending" and row["last_error"]:
+            why = f"Not printed yet: {row['last_error']}"
+        elif row is not None and row["status"] == "cancelled":
+            why = "Cancelled: it will not print."
+        self.query_one("#rc-why", Static).update(why)
 
     def _selected_key(self) -> str | None:
         table = self.query_one("#rc-table", DataTable)
@@ -146,6 +174,21 @@ class ReceiptsScreen(Screen[None]):
         row = self._receipt_of()
         if row is None:
             return
+        if row["status"] == "pending":
+            # It prints once the printer is back: a reprint now makes two copies.
+            self.app.push_screen(
+                ConfirmDialog(
+                    "Not printed yet",
+                    f"Receipt {row['number']} is still waiting for the printer and prints "
+                    "when it is back. Print a second copy as well?",
+                    yes="Reprint",
+                ),
+                lambda yes: self._reprint(row) if yes else None,
+            )
+            return
+        self._reprint(row)
+
+    def _reprint(self, row: dict) -> None:
         try:
             receipts.reprint(self.app.desk, row["posting_id"])
         except FrontDeskError as error:
@@ -163,14 +206,23 @@ class ReceiptsScreen(Screen[None]):
             self.app.show_error(error)
             return
         self.app.wake_printer()
-        self.query_one("#rc-result", ErrorLine).success(
-            f"Trying the printer again for {waiting} job(s)." if waiting else "Nothing is waiting."
-        )
+        said = f"Trying the printer again now ({waiting} waiting)." if waiting else ""
+        self.query_one("#rc-result", ErrorLine).success(said or "Nothing is waiting.")
 
     def action_cancel_job(self) -> None:
         row = self._chosen()
         if row is None:
             return
+        if row["status"] != "pending":
+            self.app.show_error(f"That job is {row['status']} already.")
+            return
+        what = f"receipt {row['number']}" if row["number"] else "this printout"
+        self.app.push_screen(
+            ConfirmDialog("Cancel print job", f"Stop {what} from printing?", yes="Cancel it"),
+            lambda yes: self._cancel(row) if yes else None,
+        )
+
+    def _cancel(self, row: dict) -> None:
         try:
             print_queue.cancel(self.app.desk, row["id"])
         except FrontDeskError as error:

@@ -136,7 +136,7 @@ PLACES: tuple[Place, ...] = (
     Place(
         "printers",
         "Printers",
-        "Receipt printers, test pages, each workstation's printer",
+        "Receipt printers and each desk's printer",
         ("manager",),
         "frontdesk.screens.printers:PrinterSetupScreen",
         parent="manager",
@@ -160,7 +160,7 @@ PLACES: tuple[Place, ...] = (
     Place(
         "book_setup",
         "Book setup",
-        "Providers, rooms, hours, closed days, blocks, appointment types",
+        "Providers, rooms, hours, closed days, blocks, types",
         ("manager",),
         "frontdesk.screens.book_setup:BookSetupScreen",
         parent="manager",

@@ -205,6 +205,8 @@ def save_printer(desk: Desk, printer: Printer) -> Printer:
             if not changed:
                 raise NotFound("There is no such printer.")
             audit.record(desk, "printer changed", "printers", printer_id, printer.where)
+        # A changed setup may be the fix: what waits is tried again at once.
+        desk.db.execute("UPDATE print_jobs SET next_try_at = NULL WHERE status = 'pending'")
         row = desk.db.execute(
             f"SELECT {_COLUMNS} FROM printers WHERE id = ?", (printer_id,)
         ).fetchone()
@@ -232,6 +234,10 @@ def assign(desk: Desk, workstation: str, printer_name: str) -> None:
                 " ON CONFLICT (workstation) DO UPDATE SET printer_id = excluded.printer_id",
                 (workstation, row[0]),
             )
+        desk.db.execute(
+            "UPDATE print_jobs SET next_try_at = NULL WHERE status = 'pending' AND workstation = ?",
+            (workstation,),
+        )
         audit.record(
             desk, "workstation printer set", "workstation_printers", None,
             f"{workstation} -> {printer_name or FILE_PRINTER}",

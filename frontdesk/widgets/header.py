@@ -28,6 +28,7 @@ class DeskHeader(Widget):
     def __init__(self, *, show_person: bool = False) -> None:
         super().__init__()
         self._show_person = show_person
+        self._shown_status = ""
 
     def time_text(self) -> str:
         return self.app.clock.local_now().format("ddd D MMM HH:mm")
@@ -47,7 +48,7 @@ class DeskHeader(Widget):
         left = (practice + tail).lstrip(" ·")
         # A printer that is not taking receipts takes the practice's place: it needs
         # someone to look at it, the practice's name does not.
-        warning = getattr(app, "printer_status", "")
+        warning = self._shown_status = getattr(app, "printer_status", "")
         if warning:
             left = f"⚠ {warning}{tail}"
         if len(left) > width - len(right) - 1:
@@ -59,13 +60,16 @@ class DeskHeader(Widget):
 
     def on_mount(self) -> None:
         self._shown_minute = ""
+        self._shown_status = ""
         self._schedule_tick()
         # A screen coming back to the top lays itself out again: catch up on the minutes
         # missed while covered (the header is not repainted underneath another screen).
         self.screen.screen_layout_refresh_signal.subscribe(self, self._catch_up)
 
     def _catch_up(self, screen: object) -> None:
-        if self.time_text() != self._shown_minute:
+        if self.time_text() != self._shown_minute or self._shown_status != getattr(
+            self.app, "printer_status", ""
+        ):
             self.refresh()
 
     def _schedule_tick(self) -> None:

@@ -20,6 +20,7 @@ from frontdesk.screens.printers import PrinterForm, PrinterSetupScreen
 from frontdesk.screens.receipts import ReceiptsScreen
 from frontdesk.services import payments, printers
 from frontdesk.services.context import Desk
+from frontdesk.widgets.receipt_dialog import ReceiptDialog
 from tests.conftest import FakeClock, actor
 from tests.fake_printer import FakePrinter
 from tests.functional.conftest import SIZE, db_value, screen_text, sign_in
@@ -157,7 +158,7 @@ async def test_a_manager_sets_up_a_network_printer_and_prints_a_test_page(
         # FRONT-1 now prints on it.
         app.screen.query_one("#pr-stations-table").focus()
         await pilot.pause()
-        await pilot.press("e")
+        await pilot.press("enter")
         await pilot.pause()
         app.screen.query_one("#sp-workstation").value = "FRONT-1"
         app.screen.query_one("#sp-printer").value = "Front receipt"
@@ -178,8 +179,22 @@ async def test_todays_receipts_reprints_a_receipt(console) -> None:
         assert isinstance(app.screen, ReceiptsScreen)
         text = screen_text(app)
         assert posting.number in text and "waiting" in text
-        assert "This desk prints on File (built in)" in text
+        assert "This desk prints on the built-in file printer (printed/): 1 waiting." in text
+        await pilot.press("enter")  # the highlighted (newest) receipt, previewed
+        await pilot.pause()
+        assert isinstance(app.screen, ReceiptDialog) and posting.number in screen_text(app)
+        await pilot.press("escape")
+        await pilot.pause()
+        # It has not printed yet: a reprint asks first (two copies would come out).
         await pilot.press("r")
+        await pilot.pause()
+        assert "is still waiting for the printer" in screen_text(app)
+        await pilot.press("n")
+        await pilot.pause()
+        assert db_value(app, "SELECT count(*) FROM print_jobs WHERE reprint = 1") == 0
+        await pilot.press("r")
+        await pilot.pause()
+        await pilot.press("y")
         await pilot.pause()
         assert f"Receipt {posting.number} reprint queued." in screen_text(app)
         assert (
@@ -191,7 +206,7 @@ async def test_todays_receipts_reprints_a_receipt(console) -> None:
             == 1
         )
         assert "receipt REPRINT" in screen_text(app)
-        await pilot.press("x")  # a receptionist cannot cancel a job
+        await pilot.press("x", "y")  # a receptionist cannot cancel a job
         await pilot.pause()
         assert "Only a manager can" in screen_text(app)
         assert db_value(app, "SELECT status FROM print_jobs WHERE id = (SELECT max(id)"

@@ -359,3 +359,17 @@ def test_a_paid_out_opens_the_drawer(desk: Desk) -> None:
         "SELECT count(*) FROM print_jobs WHERE kind = 'drawer_kick'"
     ).fetchone()
     assert after == before + 1
+
+
+def test_a_new_printer_for_the_desk_tries_what_waits_at_once(
+    desk: Desk, clock: FakeClock, fake
+) -> None:
+    _pending(desk)
+    fake.stop()
+    _network_printer(desk, fake.port)
+    posting = _cash_payment(desk)
+    worker = _worker(desk, clock)
+    assert worker.run_once(desk.db) and not worker.run_once(desk.db)  # waits its back-off
+    printers.assign(desk.signed_in(actor(desk, "dokafor")), "FRONT-1", "")
+    assert worker.run_once(desk.db)  # at once, on the built-in file printer
+    assert _job(desk, posting.print_job_id)["status"] == "printed"
