@@ -21,7 +21,7 @@ from frontdesk.data.printer_models import CONNECTIONS, PAPER_COLUMNS, Printer
 from frontdesk.errors import FrontDeskError, PrinterProblem
 from frontdesk.screens.book_setup_pane import Row, SetupForm, SetupPane
 from frontdesk.services import printers
-from frontdesk.widgets.form import Choice, Field, FormRow
+from frontdesk.widgets.form import Choice, ErrorLine, Field, FormRow
 
 __all__ = ["PrinterForm", "PrinterSetupScreen", "PrintersPane", "StationPrinterForm"]
 
@@ -115,6 +115,7 @@ class PrinterForm(SetupForm[Printer | None]):
     def _connection_changed(self, event: Select.Changed) -> None:
         if event.value is not Select.NULL:
             self._show_rows(str(event.value))
+            self.query_one("#bs-form-error", ErrorLine).clear()  # it was about the old one
 
     def _show_rows(self, connection: str) -> None:
         for rows in _ROWS_OF.values():

@@ -141,6 +141,14 @@ async def test_a_manager_sets_up_a_network_printer_and_prints_a_test_page(
         assert db_value(app, "SELECT count(*) FROM printers") == 0
         # A USB printer's fields show only when USB is chosen.
         assert not form.query_one("#pf-row-vendor").display
+        form.query_one("#pf-connection").value = "usb"
+        await pilot.pause()
+        assert (
+            form.query_one("#pf-row-vendor").display and not form.query_one("#pf-row-host").display
+        )
+        assert "The port is a whole number." not in screen_text(app)
+        form.query_one("#pf-connection").value = "network"
+        await pilot.pause()
         form.query_one("#pf-port").value = str(fake.port)
         await pilot.press("ctrl+s")
         await pilot.pause()
