@@ -289,6 +289,44 @@ def cmd_printer(args: argparse.Namespace) -> int:
     return 0
 
 
+def _practice_clock(args: argparse.Namespace):
+    """The practice's clock (its time zone), read from the database, which is closed."""
+    from frontdesk.data.clock import Clock
+    from frontdesk.services.practice import load_settings
+
+    db = _open(args, create=False)
+    try:
+        return Clock(load_settings(db).time_zone)
+    finally:
+        db.close()
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    import getpass
+
+    from frontdesk.services import backups
+
+    path, clock = _db_path(args), _practice_clock(args)
+    done = backups.backup(
+        path, clock, args.to, made_by=f"shell:{getpass.getuser()}",
+        keep_daily=args.keep_daily, keep_monthly=args.keep_monthly,
+    )  # fmt: skip
+    print(f"Backed up to {done.path} ({done.size_bytes:,} bytes, integrity checked).")
+    for name in done.removed:
+        print(f"  removed the older {name}")
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    from frontdesk.services import backups
+
+    path, clock = _db_path(args), _practice_clock(args)
+    aside = backups.restore(path, Path(args.file).expanduser(), clock, force=args.force)
+    print(f"Restored {args.file} into {path}.")
+    print(f"The database as it was is kept as {aside}.")
+    return 0
+
+
 # -- parsing ----------------------------------------------------------------------------
 
 
@@ -381,6 +419,25 @@ def _parser() -> argparse.ArgumentParser:
                 metavar="DIR",
                 help="folder for the files (default: exports/ by the database)",
             )
+    backup = sub.add_parser(
+        "backup", parents=[common], help="back up the database now (safe while sessions work)"
+    )
+    backup.set_defaults(func=cmd_backup)
+    backup.add_argument(
+        "--to", metavar="DIR", help="backup folder (default: backups/ beside the database)"
+    )
+    backup.add_argument("--keep-daily", type=int, default=7, metavar="N",
+                        help="daily copies kept (default 7)")  # fmt: skip
+    backup.add_argument("--keep-monthly", type=int, default=12, metavar="M",
+                        help="monthly copies kept (default 12)")  # fmt: skip
+    restore = sub.add_parser(
+        "restore", parents=[common], help="replace the database with a verified backup"
+    )
+    restore.set_defaults(func=cmd_restore)
+    restore.add_argument("file", help="the backup file")
+    restore.add_argument(
+        "--force", action="store_true", help="restore even while another session is writing"
+    )
     printer = sub.add_parser("printer", parents=[common], help="receipt printer tools")
     printer.set_defaults(func=cmd_printer)
     printer_sub = printer.add_subparsers(dest="printer_command", metavar="ACTION", required=True)

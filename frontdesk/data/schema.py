@@ -798,6 +798,25 @@ def _printers(db: Any) -> None:
     )
 
 
+@migration("0008_backups")
+def _backups(db: Any) -> None:
+    # One row per backup tried: where it went, its size, and whether the copy passed
+    # SQLite's integrity check (a failed one keeps its reason).
+    _run(
+        db,
+        """CREATE TABLE backups (
+            id INTEGER PRIMARY KEY,
+            at TEXT NOT NULL,
+            path TEXT NOT NULL,
+            size_bytes INTEGER NOT NULL DEFAULT 0,
+            verified INTEGER NOT NULL DEFAULT 0 CHECK (verified IN (0, 1)),
+            error TEXT NOT NULL DEFAULT '',
+            made_by TEXT NOT NULL DEFAULT ''
+        ) STRICT""",
+        "CREATE INDEX backups_verified ON backups (verified, at)",
+    )
+
+
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

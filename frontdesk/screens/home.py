@@ -12,6 +12,7 @@ from textual.widgets.option_list import Option
 
 from frontdesk.data.db import journal_warning
 from frontdesk.screens import registry
+from frontdesk.services import backups
 
 __all__ = ["HomeScreen"]
 
@@ -39,10 +40,17 @@ class HomeScreen(Screen[None]):
                 id="home-who",
                 markup=False,
             )
-            warning = journal_warning() if actor.is_manager else None
-            if warning or (actor.is_manager and app.db.journal != "wal"):
+            warnings = []
+            if actor.is_manager:
+                journal = journal_warning()
+                if journal or app.db.journal != "wal":
+                    warnings.append(
+                        journal or f"The database uses the '{app.db.journal}' journal, not WAL."
+                    )
+                warnings.append(backups.stale_warning(app.db, app.clock))
+            if any(warnings):
                 yield Static(
-                    warning or f"The database uses the '{app.db.journal}' journal, not WAL.",
+                    "\n".join(w for w in warnings if w),
                     id="home-warning",
                     classes="warning",
                     markup=False,

@@ -104,7 +104,7 @@ PLACES: tuple[Place, ...] = (
     Place(
         "manager",
         "Manager",
-        "Staff, settings, drawers, audit log",
+        "Staff, settings, drawers, printers, backups, audit",
         ("manager",),
         "frontdesk.screens.manager:ManagerScreen",
         key="f8",
@@ -139,6 +139,14 @@ PLACES: tuple[Place, ...] = (
         "Receipt printers and each desk's printer",
         ("manager",),
         "frontdesk.screens.printers:PrinterSetupScreen",
+        parent="manager",
+    ),
+    Place(
+        "backups",
+        "Backups",
+        "Every backup and whether it verified; back up now",
+        ("manager",),
+        "frontdesk.screens.backups:BackupsScreen",
         parent="manager",
     ),
     Place(

@@ -27,13 +27,17 @@ async def test_manager_sees_and_opens_manager_screens(console) -> None:
     async with console.run_test(size=SIZE, notifications=True) as pilot:
         await pilot.pause()
         await sign_in(pilot, "dokafor")
-        assert "F8 Manager Staff, settings, drawers, audit log" in screen_text(console)
+        assert "F8 Manager Staff, settings, drawers, printers, backups, audit" in screen_text(
+            console
+        )
         titles = [c.title for c in console.get_system_commands(console.screen)]
-        assert {"Manager", "Staff & logins", "Practice settings", "Audit log"} <= set(titles)
+        assert {"Manager", "Staff & logins", "Practice settings", "Audit log", "Printers",
+                "Backups"} <= set(titles)  # fmt: skip
         await pilot.press("f8")
         await pilot.pause()
         assert isinstance(console.screen, ManagerScreen)
-        assert "Practice settings" in screen_text(console)
+        text = screen_text(console)
+        assert "Practice settings" in text and "Printers" in text and "Backups" in text
 
 
 async def test_help_lists_the_keys_of_the_screen(console) -> None:
