@@ -18,6 +18,7 @@ MODULES = [
     "benchmarks.money",
     "benchmarks.close_day",
     "benchmarks.printing",
+    "benchmarks.sessions",
 ]
 
 

@@ -60,6 +60,7 @@ THEME = Theme(
 _SIGNED_IN_ONLY = {"open_place", "lock", "sign_out", "command_palette", "back", "go_home"}
 IDLE_CHECK_SECONDS = 15
 PRINTING_STARTS_AFTER = 1.0  # seconds
+MIN_SIZE = (80, 24)
 
 
 class FrontDeskApp(App[None]):
@@ -100,6 +101,7 @@ class FrontDeskApp(App[None]):
         self.print_worker: PrintWorker | None = None
         #: What the status line says about this workstation's printer ("" when fine).
         self.printer_status = ""
+        self._said_small = False
         # Nothing animates and no cursor blinks: each costs bytes on every thin client.
         self.animation_level = "none"
         self.register_theme(THEME)
@@ -152,6 +154,7 @@ class FrontDeskApp(App[None]):
 
     def on_mount(self) -> None:
         self.set_interval(IDLE_CHECK_SECONDS, self.lock_if_idle)
+        self._check_size(self.size.width, self.size.height)
         if self._printing:
             # After the login screen is up: the worker's first look at the queue loads
             # pydantic, which start-up keeps for the first sign-in (DESIGN §6).
@@ -160,6 +163,25 @@ class FrontDeskApp(App[None]):
             from frontdesk.screens.firstrun import FirstRunScreen
 
             self.push_screen(FirstRunScreen())
+
+    # -- the terminal ----------------------------------------------------------------------
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._check_size(event.size.width, event.size.height)
+
+    def _check_size(self, width: int, height: int) -> None:
+        """Say once when the terminal is smaller than the 80x24 every screen is laid out
+        for (a thin client's window shrunk, a small default size): nothing is lost."""
+        small = width < MIN_SIZE[0] or height < MIN_SIZE[1]
+        if small and not self._said_small:
+            self.notify(
+                f"This window is {width}x{height}; frontdesk is laid out for at least "
+                f"{MIN_SIZE[0]}x{MIN_SIZE[1]}. Make it larger: nothing is lost meanwhile.",
+                title="Window too small",
+                severity="warning",
+                timeout=20,
+            )
+        self._said_small = small
 
     # -- printing ------------------------------------------------------------------------
 

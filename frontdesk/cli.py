@@ -57,10 +57,48 @@ def _shell_desk(db):
     return Desk(db=db, clock=Clock(tz), workstation=f"shell:{getpass.getuser()}", shell=True)
 
 
+def _session_audit(db, workstation: str, action: str, summary: str = "") -> None:
+    """ "session started" / "session ended" in the audit log, when the database lets us
+    (a session ending badly must still end)."""
+    from frontdesk.data.clock import Clock
+    from frontdesk.services import audit
+    from frontdesk.services.context import Desk
+    from frontdesk.services.practice import load_settings
+
+    try:
+        desk = Desk(db=db, clock=Clock(load_settings(db).time_zone), workstation=workstation)
+        with desk.writing():
+            audit.record(desk, action, "", None, summary)
+    except Exception:  # nothing must stop the session closing
+        pass
+
+
 def _run_console(db, workstation: str) -> int:
+    """The console until it is quit, or its connection drops (SIGHUP) or it is killed
+    (SIGTERM): then it exits at once; a write in progress is one transaction, so it is
+    either all there or not at all. The terminal's modes are put back on a normal exit."""
+    import signal
+
     from frontdesk.app import FrontDeskApp
 
-    FrontDeskApp(db=db, workstation=workstation).run()
+    app = FrontDeskApp(db=db, workstation=workstation)
+    ended = {"how": "quit"}
+
+    def hang_up(signum: int, frame: object) -> None:
+        ended["how"] = "connection dropped" if signum == signal.SIGHUP else "stopped"
+        loop = getattr(app, "_loop", None)
+        if loop is not None and loop.is_running():
+            loop.call_soon_threadsafe(app.exit)
+        else:
+            raise SystemExit(129)
+
+    for signum in (signal.SIGHUP, signal.SIGTERM):
+        signal.signal(signum, hang_up)
+    _session_audit(db, workstation, "session started", os.environ.get("SSH_CONNECTION", ""))
+    try:
+        app.run()
+    finally:
+        _session_audit(db, workstation, "session ended", ended["how"])
     return 0
 
 
@@ -327,6 +365,86 @@ def cmd_restore(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_login_shell(args: argparse.Namespace) -> int:
+    """What sshd's ForceCommand runs for desk staff: set what sshd does not pass, find
+    the database and the workstation, open the console."""
+    import getpass
+
+    from frontdesk.services import workstations
+
+    os.umask(0o007)  # the database and its -wal/-shm stay writable by the desk group
+    term = os.environ.get("TERM", "")
+    if not term or term in ("dumb", "unknown", "network"):
+        os.environ["TERM"] = "xterm-256color"
+    os.environ.setdefault("COLORTERM", "")
+    os.environ.setdefault("ESCDELAY", "25")
+    if os.environ.get("SSH_ORIGINAL_COMMAND"):
+        print(f"{PROG}: this login opens the console only; no commands.", file=sys.stderr)
+        return 2
+    db = _open(args, create=False)
+    name, known = workstations.recognise(db, os.environ, getpass.getuser(), args.workstation or "")
+    if not known:
+        print(
+            f"This connection is not a workstation frontdesk knows; it opens as {name}, "
+            "which takes no cash until a manager sets it up (frontdesk workstation add)."
+        )
+    return _run_console(db, name)
+
+
+SSHD_BLOCK = """\
+# frontdesk: compress for slow links (sshd takes this outside a Match block only).
+Compression yes
+
+# frontdesk: desk staff get the console and nothing else.
+Match Group {group}
+    ForceCommand {command} login-shell --db {db}
+    AllowTcpForwarding no
+    AllowAgentForwarding no
+    AllowStreamLocalForwarding no
+    X11Forwarding no
+    PermitTunnel no
+    PermitTTY yes
+    PermitUserRC no
+    AcceptEnv FRONTDESK_WORKSTATION
+    ClientAliveInterval 30
+    ClientAliveCountMax 4
+"""
+
+
+def cmd_ssh_config(args: argparse.Namespace) -> int:
+    command = Path(sys.argv[0]).resolve() if Path(sys.argv[0]).name == PROG else PROG
+    db = Path(args.db or "/srv/frontdesk/practice.db")
+    print(SSHD_BLOCK.format(group=args.group, command=command, db=db))
+    print(f"""# Steps on the practice's server (as root); docs/deploy-ssh.md explains each:
+#   groupadd {args.group}
+#   install -d -m 2770 -g {args.group} {db.parent}      # setgid: new files keep the group
+#   {command} migrate --db {db}; chgrp {args.group} {db}*; chmod 660 {db}*
+#   useradd -m -G {args.group} -s /bin/bash front1     # one login per workstation
+#   {command} workstation add FRONT-1 --user front1 --db {db}
+#   add the lines above at the END of /etc/ssh/sshd_config; sshd -t; systemctl reload ssh""")
+    return 0
+
+
+def cmd_workstation(args: argparse.Namespace) -> int:
+    from frontdesk.services import workstations
+
+    db = _open(args, create=False)
+    desk = _shell_desk(db)
+    if args.workstation_command == "add":
+        workstations.save_workstation(desk, args.name, args.address or "", args.user or "")
+        print(f"Workstation {args.name} set up.")
+    elif args.workstation_command == "remove":
+        workstations.remove_workstation(desk, args.name)
+        print(f"Workstation {args.name} taken out of use.")
+    else:
+        rows = workstations.workstations(db)
+        for name, address, user in rows:
+            print(f"{name:<16} address {address or '-':<16} user {user or '-'}")
+        if not rows:
+            print("No workstations set up: sessions name theirs with --workstation.")
+    return 0
+
+
 # -- parsing ----------------------------------------------------------------------------
 
 
@@ -437,6 +555,28 @@ def _parser() -> argparse.ArgumentParser:
     restore.add_argument("file", help="the backup file")
     restore.add_argument(
         "--force", action="store_true", help="restore even while another session is writing"
+    )
+    sub.add_parser(
+        "login-shell", parents=[common], help="the console for an SSH login (sshd ForceCommand)"
+    ).set_defaults(func=cmd_login_shell)
+    ssh = sub.add_parser(
+        "ssh-config", parents=[common], help="print the sshd_config block and setup steps"
+    )
+    ssh.set_defaults(func=cmd_ssh_config)
+    ssh.add_argument("--group", default="frontdesk", help="Unix group of desk staff")
+    station = sub.add_parser("workstation", parents=[common], help="workstations of thin clients")
+    station.set_defaults(func=cmd_workstation)
+    station_sub = station.add_subparsers(dest="workstation_command", metavar="ACTION",
+                                         required=True)  # fmt: skip
+    station_sub.add_parser("list", parents=[common], help="the workstations set up")
+    add_station = station_sub.add_parser(
+        "add", parents=[common], help="set up a workstation: its client address or Unix user"
+    )
+    add_station.add_argument("name")
+    add_station.add_argument("--address", help="the IP address its SSH client connects from")
+    add_station.add_argument("--user", help="the Unix user it logs in as")
+    station_sub.add_parser("remove", parents=[common], help="take one out of use").add_argument(
+        "name"
     )
     printer = sub.add_parser("printer", parents=[common], help="receipt printer tools")
     printer.set_defaults(func=cmd_printer)

@@ -817,6 +817,25 @@ def _backups(db: Any) -> None:
     )
 
 
+@migration("0009_workstations")
+def _workstations(db: Any) -> None:
+    # The desks a thin client connects from: recognised by the SSH client's address or
+    # the Unix user it logs in as (each at most one desk), unless the session names one.
+    _run(
+        db,
+        """CREATE TABLE workstations (
+            name TEXT PRIMARY KEY COLLATE NOCASE,
+            client_address TEXT NOT NULL DEFAULT '',
+            unix_user TEXT NOT NULL DEFAULT '',
+            active INTEGER NOT NULL DEFAULT 1 CHECK (active IN (0, 1))
+        ) STRICT""",
+        """CREATE UNIQUE INDEX workstations_address ON workstations (client_address)
+           WHERE client_address <> '' AND active = 1""",
+        """CREATE UNIQUE INDEX workstations_user ON workstations (unix_user)
+           WHERE unix_user <> '' AND active = 1""",
+    )
+
+
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -71,3 +71,12 @@ async def test_help_over_the_login_screen_keeps_what_was_typed(console) -> None:
         await pilot.press("escape")
         await pilot.pause()
         assert console.screen.query_one("#login-username").value == "anguyen"
+
+
+async def test_a_small_window_is_told_its_size_and_keeps_working(console) -> None:
+    async with console.run_test(size=(60, 20), notifications=True) as pilot:
+        await pilot.pause()
+        assert "This window is 60x20" in screen_text(console)
+        assert "at least 80x24" in screen_text(console)
+        await sign_in(pilot, "anguyen")
+        assert "Signed in: Ashley Nguyen" in screen_text(console)

@@ -1,0 +1,110 @@
+"""Workstations: the desks thin clients connect from, and which one a session is.
+
+A session is the workstation it names (`--workstation` or `FRONTDESK_WORKSTATION`), else
+the one set up for the SSH client's address (`SSH_CONNECTION`), else the one set up for
+the Unix user it logged in as. A connection none of these recognise still opens the
+console, as `unknown-<address>`: it has no drawer, so it takes no cash or check until a
+manager sets the workstation up.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
+
+from frontdesk.errors import Conflict, Invalid, NotFound
+from frontdesk.services import audit
+from frontdesk.services.fields import one_line
+
+if TYPE_CHECKING:
+    from frontdesk.data.db import FrontDeskDatabase
+    from frontdesk.services.context import Desk
+
+__all__ = ["UNKNOWN_PREFIX", "recognise", "remove_workstation", "save_workstation", "workstations"]
+
+UNKNOWN_PREFIX = "unknown-"
+_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,31}$")
+_USER = re.compile(r"^[a-z_][a-z0-9_.-]{0,31}$")
+
+
+def workstations(db: FrontDeskDatabase) -> list[tuple[str, str, str]]:
+    """(name, client address, Unix user) of every workstation in use, by name."""
+    return [
+        (name, address, user)
+        for name, address, user in db.execute(
+            "SELECT name, client_address, unix_user FROM workstations WHERE active = 1"
+            " ORDER BY name COLLATE NOCASE"
+        )
+    ]
+
+
+def save_workstation(desk: Desk, name: str, client_address: str = "", unix_user: str = "") -> None:
+    """Set up (or change) a workstation: the address its thin client connects from and/or
+    the Unix user it logs in as. Manager only; Invalid or Conflict with nothing saved."""
+    desk.require_manager("set up workstations")
+    name = one_line(name, "workstation's name", max_length=32, required=True)
+    if not _NAME.match(name) or name.lower().startswith(UNKNOWN_PREFIX):
+        raise Invalid("A workstation's name has letters, digits, '-', '_' and '.', e.g. FRONT-1.")
+    address = client_address.strip()
+    if address:
+        try:
+            address = str(ipaddress.ip_address(address))
+        except ValueError as error:
+            raise Invalid(f"{address} is not an IP address (e.g. 10.0.0.21).") from error
+    user = unix_user.strip()
+    if user and not _USER.match(user):
+        raise Invalid(f"{user} is not a Unix user name.")
+    with desk.writing():
+        for column, value, what in (("client_address", address, "address"),
+                                    ("unix_user", user, "Unix user")):  # fmt: skip
+            if value and (
+                other := desk.db.execute(
+                    f"SELECT name FROM workstations WHERE {column} = ? AND active = 1"
+                    " AND name <> ?",
+                    (value, name),
+                ).fetchone()
+            ):
+                raise Conflict(f"{other[0]} already has that {what}.")
+        desk.db.execute(
+            "INSERT INTO workstations (name, client_address, unix_user, active)"
+            " VALUES (?, ?, ?, 1) ON CONFLICT (name) DO UPDATE SET"
+            " client_address = excluded.client_address, unix_user = excluded.unix_user,"
+            " active = 1",
+            (name, address, user),
+        )
+        audit.record(desk, "workstation set up", "workstations", None,
+                     f"{name} {address} {user}".strip())  # fmt: skip
+
+
+def remove_workstation(desk: Desk, name: str) -> None:
+    """Take a workstation out of use (its history stays). Manager only."""
+    desk.require_manager("set up workstations")
+    with desk.writing():
+        if not desk.db.execute(
+            "UPDATE workstations SET active = 0 WHERE name = ? AND active = 1", (name,)
+        ).rowcount:
+            raise NotFound(f"There is no workstation {name} in use.")
+        audit.record(desk, "workstation removed", "workstations", None, name)
+
+
+def recognise(
+    db: FrontDeskDatabase, environ: Mapping[str, str], unix_user: str, named: str = ""
+) -> tuple[str, bool]:
+    """(the workstation this session is, whether it was recognised): `named` (or
+    FRONTDESK_WORKSTATION) first, then the SSH client's address, then the Unix user;
+    else `unknown-<address>` (or `unknown-<user>`), not recognised."""
+    explicit = (named or environ.get("FRONTDESK_WORKSTATION", "")).strip()[:32]
+    if explicit:
+        return explicit, True
+    address = environ.get("SSH_CONNECTION", "").split(" ")[0].strip()
+    for column, value in (("client_address", address), ("unix_user", unix_user)):
+        if value:
+            row = db.execute(
+                f"SELECT name FROM workstations WHERE {column} = ? AND active = 1", (value,)
+            ).fetchone()
+            if row:
+                return row[0], True
+    tail = re.sub(r"[^A-Za-z0-9_.-]", "-", address or unix_user or "console")
+    return f"{UNKNOWN_PREFIX}{tail}"[:32], False
