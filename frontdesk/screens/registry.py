@@ -142,6 +142,14 @@ PLACES: tuple[Place, ...] = (
         parent="manager",
     ),
     Place(
+        "workstations",
+        "Workstations",
+        "Thin clients: address or Unix user, drawer, printer",
+        ("manager",),
+        "frontdesk.screens.workstations:WorkstationsScreen",
+        parent="manager",
+    ),
+    Place(
         "backups",
         "Backups",
         "Every backup and whether it verified; back up now",
