@@ -312,11 +312,12 @@ def cmd_printer(args: argparse.Namespace) -> int:
             return 1
         print(f"Test page printed on {printer.name} ({printer.where}).")
         return 0
-    for printer in printers.printers(desk):
+    known = printers.printers(desk)
+    for printer in known:
         state = "" if printer.active else "  (out of use)"
         print(f"{printer.name}: {printer.connection}, {printer.where}, {printer.profile},"
               f" {printer.columns} columns, drawer pin {printer.drawer_pin}{state}")  # fmt: skip
-    if not printers.printers(desk):
+    if not known:
         print("No printers set up: every workstation prints to the built-in file printer.")
     for workstation, name in printers.workstations(desk):
         queue = print_queue.state(db, workstation)

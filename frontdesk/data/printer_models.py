@@ -80,7 +80,6 @@ class QueueState(_Model):
     waiting: int = 0
     failing: int = 0  # waiting jobs that failed at least once
     last_error: str = ""
-    printer: str = ""
 
     @property
     def offline(self) -> bool:

@@ -81,7 +81,7 @@ def _network(printer: Printer, data: bytes, timeouts: Timeouts) -> None:
             paper = _ask(sock, _ASK_PAPER, deadline, where)
             if paper & _PAPER_END:
                 raise PrinterProblem(f"{where} is out of paper.")
-            _send_all(sock, data, deadline, where)
+            _send_all(sock, data, deadline)
             status = _ask(sock, _ASK_PRINTER, deadline, where)
             if status & _OFFLINE:
                 raise PrinterProblem(f"{where} is offline (cover open or paper out).")
@@ -98,7 +98,7 @@ def _left(deadline: float) -> float:
     return left
 
 
-def _send_all(sock: socket.socket, data: bytes, deadline: float, where: str) -> None:
+def _send_all(sock: socket.socket, data: bytes, deadline: float) -> None:
     view = memoryview(data)
     while view:
         sock.settimeout(_left(deadline))
@@ -108,7 +108,7 @@ def _send_all(sock: socket.socket, data: bytes, deadline: float, where: str) -> 
 
 def _ask(sock: socket.socket, question: bytes, deadline: float, where: str) -> int:
     """Send a real-time status request and read its one-byte answer."""
-    _send_all(sock, question, deadline, where)
+    _send_all(sock, question, deadline)
     sock.settimeout(_left(deadline))
     answer = sock.recv(1)
     if not answer:

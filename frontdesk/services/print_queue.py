@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING
 
-from frontdesk.data.clock import from_stored, to_stored
+from frontdesk.data.clock import day_bounds, from_stored, to_stored
 from frontdesk.data.db import write
 from frontdesk.errors import Conflict, NotFound
 from frontdesk.services import audit
@@ -176,10 +176,7 @@ def cancel(desk: Desk, job_id: int) -> None:
 def day_jobs(desk: Desk, day: dt.date) -> list[dict]:
     """The print jobs queued on `day` (practice time), newest first: kind, status, tries,
     last error, the local time queued and, for a receipt, its number and patient."""
-    start = desk.clock.local(desk.clock.now()).replace(
-        year=day.year, month=day.month, day=day.day, hour=0, minute=0, second=0, microsecond=0
-    )
-    since, until = to_stored(start), to_stored(start.shift(days=1))
+    since, until = day_bounds(day, desk.clock.tz)
     rows = desk.db.query(
         "SELECT j.id, j.kind, j.posting_id, j.status, j.reprint, j.attempts, j.last_error,"
         " j.created_at, j.printed_at, j.workstation, p.kind AS posting_kind,"

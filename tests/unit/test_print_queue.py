@@ -373,3 +373,25 @@ def test_a_new_printer_for_the_desk_tries_what_waits_at_once(
     printers.assign(desk.signed_in(actor(desk, "dokafor")), "FRONT-1", "")
     assert worker.run_once(desk.db)  # at once, on the built-in file printer
     assert _job(desk, posting.print_job_id)["status"] == "printed"
+
+
+def test_a_days_jobs_are_those_queued_on_its_local_date(desk: Desk) -> None:
+    import datetime as dt
+
+    from frontdesk.data.clock import to_stored
+
+    late, early = (
+        to_stored(dt.datetime(2026, 11, 26, hour, 30, tzinfo=dt.UTC)) for hour in (5, 6)
+    )  # 11:30pm on the 25th and 12:30am on the 26th in Chicago
+    ids = [
+        desk.db.execute(
+            "INSERT INTO print_jobs (workstation, kind, payload, created_at)"
+            " VALUES ('FRONT-1', 'test', '{}', ?)",
+            (stamp,),
+        ).lastrowid
+        for stamp in (late, early)
+    ]
+    on = {day: [r["id"] for r in print_queue.day_jobs(desk, day)]
+          for day in (dt.date(2026, 11, 25), dt.date(2026, 11, 26))}  # fmt: skip
+    assert on == {dt.date(2026, 11, 25): [ids[0]], dt.date(2026, 11, 26): [ids[1]]}
+    assert print_queue.day_jobs(desk, dt.date(2026, 11, 25))[0]["time"] == "11:30pm"
