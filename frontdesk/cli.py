@@ -73,6 +73,15 @@ def _session_audit(db, workstation: str, action: str, summary: str = "") -> None
         pass
 
 
+def _who_connected(environ) -> str:
+    """The Unix user, and the client's address when the session came over SSH."""
+    import getpass
+
+    client = (environ.get("SSH_CONNECTION") or "").split()
+    where = f"from {client[0]} port {client[1]}" if len(client) >= 2 else "on the server"
+    return f"{getpass.getuser()} {where}"
+
+
 def _run_console(db, workstation: str) -> int:
     """The console until it is quit, or its connection drops (SIGHUP) or it is killed
     (SIGTERM): then it exits at once; a write in progress is one transaction, so it is
@@ -94,7 +103,7 @@ def _run_console(db, workstation: str) -> int:
 
     for signum in (signal.SIGHUP, signal.SIGTERM):
         signal.signal(signum, hang_up)
-    _session_audit(db, workstation, "session started", os.environ.get("SSH_CONNECTION", ""))
+    _session_audit(db, workstation, "session started", _who_connected(os.environ))
     try:
         app.run()
     finally:

@@ -118,6 +118,8 @@ def test_a_session_start_and_end_are_audited_also_when_the_line_drops(
 
     db = open_database(practice_path)
     monkeypatch.setattr(FrontDeskApp, "run", lambda self: None)
+    monkeypatch.setenv("SSH_CONNECTION", "10.0.0.21 50122 10.0.0.2 22")
+    monkeypatch.setattr("getpass.getuser", lambda: "front1")
     previous = signal.getsignal(signal.SIGHUP), signal.getsignal(signal.SIGTERM)
     try:
         assert cli._run_console(db, "FRONT-1") == 0
@@ -133,8 +135,8 @@ def test_a_session_start_and_end_are_audited_also_when_the_line_drops(
         signal.signal(signal.SIGTERM, previous[1])
         db.close()
     assert _audit(practice_path)[-4:] == [
-        ("session started", "FRONT-1", ""),
+        ("session started", "FRONT-1", "front1 from 10.0.0.21 port 50122"),
         ("session ended", "FRONT-1", "quit"),
-        ("session started", "FRONT-2", ""),
+        ("session started", "FRONT-2", "front1 from 10.0.0.21 port 50122"),
         ("session ended", "FRONT-2", "connection dropped"),
     ]
