@@ -182,6 +182,16 @@ def cmd_check(args: argparse.Namespace) -> int:
         f"Audit chain      {'ok' if chain.ok else 'BROKEN: ' + chain.problem} "
         f"({chain.rows} rows checked)"
     )
+    from frontdesk.services import invariants
+
+    rules = tuple(name for name in invariants.RULES if name not in ("integrity", "audit chain"))
+    broken = invariants.check(db, rules)
+    problems += len(broken)
+    for name, details in invariants.summary(broken).items():
+        if name in rules:
+            print(f"{name[:1].upper() + name[1:]:<16} {'ok' if not details else 'VIOLATED'}")
+            for detail in details:
+                print(f"                 {detail}")
     return 1 if problems else 0
 
 

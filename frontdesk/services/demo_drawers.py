@@ -84,7 +84,8 @@ class _DrawerHistory:
     def run(self) -> None:
         db = self.db
         sessions = db.execute(
-            "SELECT drawer_session_id, business_date, workstation, min(at), staff_id FROM ledger"
+            "SELECT drawer_session_id, business_date, workstation, min(at), staff_id, max(at)"
+            " FROM ledger"
             " WHERE drawer_session_id IS NOT NULL GROUP BY drawer_session_id"
             " ORDER BY drawer_session_id"
         ).fetchall()
@@ -106,9 +107,9 @@ class _DrawerHistory:
         ):
             checks.setdefault(sid, []).append((number, payer, cents))
         today = self.today.isoformat()
-        seen_today = {ws for _, day, ws, _, _ in sessions if day == today}
+        seen_today = {ws for _, day, ws, *_ in sessions if day == today}
         session_rows, check_rows, move_rows = [], [], []
-        for sid, day_iso, ws, first_at, staff in sessions:
+        for sid, day_iso, ws, first_at, staff, last_at in sessions:
             day = self._day(day_iso)
             opened = day.stamp(7 * 3600 + 45 * 60 + self.rng.randint(0, 600))
             opened = min(opened, first_at)
@@ -124,7 +125,16 @@ class _DrawerHistory:
             expected_checks = sum(c[2] for c in checks.get(sid, ()))
             session_rows.append(
                 self._closed_row(
-                    sid, ws, day, opened, staff, float_counts, expected, expected_checks, card
+                    sid,
+                    ws,
+                    day,
+                    opened,
+                    staff,
+                    float_counts,
+                    expected,
+                    expected_checks,
+                    card,
+                    max([last_at, *(m[8] for m in moves)]),
                 )
             )
             check_rows += [(sid, *c) for c in checks.get(sid, ())]
@@ -185,7 +195,7 @@ class _DrawerHistory:
         return moves
 
     def _closed_row(
-        self, sid, ws, day, opened, staff, float_counts, expected, expected_checks, card
+        self, sid, ws, day, opened, staff, float_counts, expected, expected_checks, card, last_at
     ) -> tuple:
         rng = self.rng
         off, reason = 0, ""
@@ -205,8 +215,15 @@ class _DrawerHistory:
             counts = float_mix(Money(counted))
         leave_counts, left = split_leave(counts, min(_FLOAT, Money(counted)))
         deposit_counts = subtract(counts, leave_counts)
-        counted_at = day.stamp(17 * 3600 + 40 * 60 + rng.randint(0, 1200))
-        closed_at = day.stamp(18 * 3600 + 5 * 60 + rng.randint(0, 900))
+        # Counted after the day's last cash (a late patient keeps the desk open).
+        counted_at = max(
+            day.stamp(17 * 3600 + 40 * 60 + rng.randint(0, 1200)),
+            _later(last_at, rng.randint(120, 600)),
+        )
+        closed_at = max(
+            day.stamp(18 * 3600 + 5 * 60 + rng.randint(0, 900)),
+            _later(counted_at, rng.randint(300, 900)),
+        )
         return (sid, self.drawer_of[ws], day.iso, "closed", opened, staff,
                 _FLOAT.cents, count_to_json(float_counts), counted_at, staff,
                 count_to_json(counts), counted, expected_checks, card, expected,
@@ -231,16 +248,30 @@ class _DrawerHistory:
         from frontdesk.services.day_close import bulk_totals
 
         totals = bulk_totals(self.desk, closing)
+        # Signed off after the date's last posting and drawer close.
+        last = dict(db.execute(
+            "SELECT business_date, max(at) FROM (SELECT business_date, at FROM ledger"
+            " UNION ALL SELECT business_date, closed_at FROM drawer_sessions"
+            " UNION ALL SELECT business_date, at FROM drawer_moves) GROUP BY business_date"
+        ).fetchall())  # fmt: skip
         rows = []
         for iso in closing:
             day = self._day(iso)
-            rows.append((iso, day.stamp(18 * 3600 + 30 * 60), self.manager,
-                         json.dumps(totals[iso], sort_keys=True)))  # fmt: skip
+            closed_at = day.stamp(18 * 3600 + 30 * 60)
+            if last.get(iso):
+                closed_at = max(closed_at, _later(last[iso], 300))
+            rows.append((iso, closed_at, self.manager, json.dumps(totals[iso], sort_keys=True)))
         db.conn.executemany(
             "INSERT INTO day_closes (business_date, closed_at, closed_by, totals)"
             " VALUES (?, ?, ?, ?)",
             rows,
         )
+
+
+def _later(stamp: str, seconds: int) -> str:
+    """A stored UTC instant `seconds` later, in the same form."""
+    when = dt.datetime.strptime(stamp, "%Y-%m-%dT%H:%M:%S.%fZ") + dt.timedelta(seconds=seconds)
+    return when.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 def _bills(cents: int) -> dict[str, int]:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import itertools
 import os
 import pwd
+import re
 import shutil
 import socket
 import stat
@@ -136,6 +137,9 @@ def sshd(practice_path: Path):
             subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", keys / name],
                            check=True)  # fmt: skip
         (keys / "authorized_keys").write_text((keys / "client.pub").read_text())
+        # sshd reads the user's keys as the user, whatever umask this process has.
+        keys.chmod(0o755)
+        (keys / "authorized_keys").chmod(0o644)
         port = _free_port()
         block = SSHD_BLOCK.format(group=user, command=_console_command(folder), db=db)
         config = keys / "sshd_config"
@@ -287,6 +291,9 @@ def test_two_sessions_book_the_same_slot_at_once_and_exactly_one_wins(sshd: Serv
             session.wait_for("Book/open")
             session.keys("f")
             session.wait_for("Find next available")
+            # The openings listed (the form is mounted and searched) before the keys go.
+            _until(lambda s=session: _OPENING.search(s.screen()), "the openings", 30.0,
+                   session.name)  # fmt: skip
             session.keys("Tab", "Tab", "Tab", "Tab", "Enter")
             session.wait_for("Book appointment")
             session.keys(account, "Enter")
@@ -311,6 +318,9 @@ def test_two_sessions_book_the_same_slot_at_once_and_exactly_one_wins(sshd: Serv
     wanted = {first.name: ("100010", "FRONT-1"), second.name: ("100011", "FRONT-2")}
     assert [row[1:] for row in _appointments(sshd.db, last)] == [wanted[winner.name]]
     assert len(booked) == 1
+
+
+_OPENING = re.compile(r"\w{3} \d\d/\d\d +\d{1,2}:\d\d[ap]m")
 
 
 def _turned_away(*sessions: Session) -> Session | None:

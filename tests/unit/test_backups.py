@@ -140,6 +140,11 @@ def test_a_folder_that_cannot_take_a_backup_is_refused(
         backups.backup(practice_path, clock, in_the_way)
     folder = tmp_path / "full"
     folder.mkdir()
+    # A folder this user may not write to (root may write anywhere, so its answer is faked).
+    monkeypatch.setattr(backups.os, "access", lambda path, mode: Path(path) != folder)
+    with pytest.raises(Invalid, match="cannot be written to"):
+        backups.backup(practice_path, clock, folder)
+    monkeypatch.undo()
 
     def disk_full(source, target: Path) -> None:
         target.write_bytes(b"partial")

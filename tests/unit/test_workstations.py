@@ -96,7 +96,10 @@ def test_the_login_shell_fixes_the_terminal_and_finds_the_workstation(
     monkeypatch.delenv("FRONTDESK_WORKSTATION", raising=False)
     monkeypatch.delenv("SSH_ORIGINAL_COMMAND", raising=False)
     monkeypatch.setenv("SSH_CONNECTION", "10.0.0.77 50022 10.0.0.2 22")
+    masks: list[int] = []
+    monkeypatch.setattr(cli.os, "umask", masks.append)  # this test process keeps its own
     assert cli.main(["login-shell", "--db", str(practice_path)]) == 0
+    assert masks == [0o007]  # the database and its -wal/-shm stay the desk group's
     assert opened == [("unknown-10.0.0.77", "xterm-256color")]
     assert "takes no cash until a manager sets it up" in capsys.readouterr().out
     assert cli.main(["workstation", "add", "FRONT-7", "--address", "10.0.0.77",
