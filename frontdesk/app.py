@@ -24,7 +24,7 @@ from frontdesk.errors import FrontDeskError
 from frontdesk.screens import registry
 from frontdesk.services import practice
 from frontdesk.services.context import Desk
-from frontdesk.widgets.form import Field
+from frontdesk.widgets.form import Field, readable
 from frontdesk.widgets.header import DeskHeader
 
 if TYPE_CHECKING:
@@ -418,4 +418,4 @@ class FrontDeskApp(App[None]):
 
     def show_error(self, error: FrontDeskError | str) -> None:
         """The one way an error from an action (not a form) is shown."""
-        self.notify(str(error), title="Not done", severity="error", timeout=8, markup=False)
+        self.notify(readable(error), title="Not done", severity="error", timeout=8, markup=False)

@@ -4,6 +4,8 @@ Every layer raises these (money parsing in data/, rules in services/); the UI ca
 `FrontDeskError` in one place and shows `str(error)`.
 """
 
+import unicodedata
+
 __all__ = [
     "AccessDenied",
     "AccountLocked",
@@ -17,7 +19,17 @@ __all__ = [
     "LoginFailed",
     "NotFound",
     "PrinterProblem",
+    "echo",
 ]
+
+
+def echo(text: object, limit: int = 24) -> str:
+    """What was typed, fit to quote back in a message: one line, without the characters
+    that would act on a terminal or turn the line around (NUL, ESC, direction marks),
+    and at most `limit` characters (the rest elided with '\u2026')."""
+    words = " ".join(str(text).split())
+    shown = "".join(ch for ch in words if unicodedata.category(ch) not in ("Cc", "Cf", "Cs"))
+    return shown if len(shown) <= limit else shown[: limit - 1].rstrip() + "\u2026"
 
 
 class FrontDeskError(Exception):

@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 import arrow
 
-from frontdesk.errors import BadTime
+from frontdesk.errors import BadTime, echo
 
 __all__ = [
     "Clock",
@@ -40,11 +40,11 @@ def check_time_zone(name: str) -> str:
         raise BadTime("Enter the practice's time zone, e.g. America/New_York.")
     # Area/City names only: abbreviations such as EST ignore daylight saving time.
     if name not in available_timezones() or ("/" not in name and name != "UTC"):
-        raise BadTime(f"'{name}' is not a time zone; use a name like America/Chicago.")
+        raise BadTime(f"'{echo(name)}' is not a time zone; use a name like America/Chicago.")
     try:
         ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError) as error:
-        raise BadTime(f"'{name}' is not a time zone on this server.") from error
+        raise BadTime(f"'{echo(name)}' is not a time zone on this server.") from error
     return name
 
 
@@ -128,7 +128,12 @@ def clock_text(minute: int) -> str:
 
 
 def day_bounds(day: dt.date, tz: str) -> tuple[str, str]:
-    """The stored instants of local midnight starting `day` and the next day."""
+    """The stored instants of local midnight starting `day` and the next day (BadTime for
+    a day at the very end of the calendar, which has no next midnight)."""
+    if day >= dt.date.max:
+        raise BadTime(
+            f"{day:%m/%d}/{day.year:04d} is past the end of the calendar; check the year."
+        )
     zone = ZoneInfo(tz)
     start = dt.datetime.combine(day, dt.time(0), tzinfo=zone)
     end = dt.datetime.combine(day + dt.timedelta(days=1), dt.time(0), tzinfo=zone)

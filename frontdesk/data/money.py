@@ -6,7 +6,7 @@ import re
 from functools import total_ordering
 from typing import Any
 
-from frontdesk.errors import BadAmount
+from frontdesk.errors import BadAmount, echo
 
 __all__ = ["DEFAULT_CEILING_CENTS", "Money"]
 
@@ -54,15 +54,17 @@ class Money:
         match = _AMOUNT.match(raw)
         if not match or (match["sign"] and match["sign2"]):
             if re.search(r"[0-9][eE][-+]?[0-9]", raw):
-                raise BadAmount(f"'{raw}' is not an amount: write it out in dollars and cents.")
+                raise BadAmount(
+                    f"'{echo(raw)}' is not an amount: write it out in dollars and cents."
+                )
             if re.fullmatch(r"[-+$0-9.,\s]+", raw) and raw.count(".") == 1:
                 _, _, frac = raw.partition(".")
                 if len(frac.strip()) > 2 and frac.strip().isdigit():
                     raise BadAmount("Amounts have at most two decimals (cents).")
-            raise BadAmount(f"'{raw}' is not an amount, e.g. 45 or 1,234.50.")
+            raise BadAmount(f"'{echo(raw)}' is not an amount, e.g. 45 or 1,234.50.")
         whole, frac = match["whole"], match["frac"]
         if not whole and not frac:
-            raise BadAmount(f"'{raw}' is not an amount, e.g. 45 or 1,234.50.")
+            raise BadAmount(f"'{echo(raw)}' is not an amount, e.g. 45 or 1,234.50.")
         frac = frac or ""
         if len(frac) > 2:
             raise BadAmount("Amounts have at most two decimals (cents).")

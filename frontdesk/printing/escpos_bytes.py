@@ -12,7 +12,13 @@ Nguyen).
 
 from __future__ import annotations
 
+import contextlib
 import os
+import pickle
+import platform
+import shutil
+import sys
+import tempfile
 import unicodedata
 from collections.abc import Sequence
 from pathlib import Path
@@ -59,9 +65,41 @@ def _escpos_dummy():
         from platformdirs import user_data_path
 
         use_data_dir(user_data_path("frontdesk", appauthor=False, ensure_exists=True))
+    _load_capabilities()
     from escpos.printer import Dummy
 
     return Dummy
+
+
+def _load_capabilities() -> None:
+    """Import python-escpos' capabilities so that sessions starting together never read a
+    cache file another one is still writing. python-escpos writes its pickle in place, so
+    each process reads a copy in a private folder, and a newly made pickle is moved into
+    the shared folder whole; a damaged shared pickle is rebuilt, not fatal."""
+    if "escpos.capabilities" in sys.modules:
+        return
+    shared = Path(os.environ["ESCPOS_CAPABILITIES_PICKLE_DIR"])
+    name = f"{platform.python_version()}.capabilities.pickle"
+    with tempfile.TemporaryDirectory(prefix="frontdesk-escpos-") as private:
+        mine = Path(private) / name
+        with contextlib.suppress(OSError):
+            shutil.copy2(shared / name, mine)  # keeps its time: escpos compares them
+        copied = mine.exists()
+        os.environ["ESCPOS_CAPABILITIES_PICKLE_DIR"] = private
+        try:
+            try:
+                import escpos.capabilities
+            except (EOFError, pickle.UnpicklingError, ValueError):
+                mine.unlink(missing_ok=True)  # left half-written by an older version
+                copied = False
+                import escpos.capabilities  # noqa: F401
+        finally:
+            os.environ["ESCPOS_CAPABILITIES_PICKLE_DIR"] = str(shared)
+        with contextlib.suppress(OSError):  # a cache not kept costs the next start time
+            if not copied or mine.stat().st_mtime != (shared / name).stat().st_mtime:
+                partial = shared / f"{name}.{os.getpid()}.part"
+                shutil.copy2(mine, partial)
+                os.replace(partial, shared / name)
 
 
 def profiles() -> list[str]:

@@ -12,23 +12,18 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, Static
 
-from frontdesk.data.clock import parse_date
 from frontdesk.data.db import connect
-from frontdesk.errors import FrontDeskError, Invalid
+from frontdesk.errors import FrontDeskError
 from frontdesk.services import audit
+from frontdesk.services.schedule import read_date
 from frontdesk.widgets.form import ErrorLine, Field, plain
 
 __all__ = ["AuditScreen"]
 
 
 def _parse_day(text: str) -> dt.date | None:
-    text = text.strip()
-    if not text:
-        return None
-    day = parse_date(text)
-    if day is None:
-        raise Invalid(f"'{text}' is not a date; write it as MM/DD/YYYY or YYYY-MM-DD.")
-    return day
+    """The day typed in the filter, or None when it is left blank."""
+    return read_date(text, "day") if text.strip() else None
 
 
 class AuditScreen(Screen[None]):

@@ -211,6 +211,8 @@ def _resolve_slot(
     resource = schedule.get_resource(desk, booking.resource_id)
     if not resource.active:
         raise Conflict(f"{resource.name} is no longer on the book.")
+    # A far year is a slip of the keyboard, not a booking (nor a DST rule to guess).
+    schedule.check_reach(booking.day, desk.clock.business_date(), "day", years_back=1)
     kind = visit_types.get_type(desk, booking.type_id)
     if not kind.active:
         raise Conflict(f"{kind.name} is no longer offered.")

@@ -12,7 +12,7 @@ import hashlib
 import re
 from dataclasses import dataclass
 
-from frontdesk.data.clock import local_wall_time, to_stored
+from frontdesk.data.clock import day_bounds
 from frontdesk.data.models import AuditEntry
 from frontdesk.errors import Invalid
 from frontdesk.services.context import Desk
@@ -133,13 +133,8 @@ def list_entries(
         )
         params += [like] * 5
     if day is not None:
-        start = local_wall_time(day, dt.time(0, 0), desk.clock.tz, which="earlier")
-        end = local_wall_time(
-            day + dt.timedelta(days=1), dt.time(0, 0), desk.clock.tz, which="earlier"
-        )
-
         where.append("a.at >= ? AND a.at < ?")
-        params += [to_stored(start), to_stored(end)]
+        params += list(day_bounds(day, desk.clock.tz))
     sql = (
         "SELECT a.id, a.at, a.staff_id, s.username, a.workstation, a.action, a.table_name,"
         " a.record_id, a.summary FROM audit_log a LEFT JOIN staff s ON s.id = a.staff_id"

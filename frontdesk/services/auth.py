@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import unicodedata
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
@@ -62,6 +63,9 @@ def check_password(password: str, username: str = "") -> str:
         raise Invalid("A password needs at least 8 characters.")
     if len(password) > 128:
         raise Invalid("A password can have at most 128 characters.")
+    # A control character (ESC, NUL...) cannot be typed at the sign-in screen again.
+    if any(unicodedata.category(ch) in ("Cc", "Cs") for ch in password):
+        raise Invalid("A password cannot have control characters (such as Esc or Tab).")
     if username and username.lower() in password.lower():
         raise Invalid("A password must not contain the username.")
     if len(set(password)) < 3:

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING
 
 from frontdesk.data.clock import to_stored
 from frontdesk.data.db import connect, sqlite3, write
-from frontdesk.errors import Conflict, DatabaseProblem, Invalid, NotFound
+from frontdesk.errors import Conflict, DatabaseProblem, Invalid, NotFound, echo
 
 if TYPE_CHECKING:
     from frontdesk.data.clock import Clock
@@ -77,33 +77,49 @@ def default_folder(db_path: str | Path) -> Path:
 # -- checking a file -------------------------------------------------------------------------
 
 
+def _shown(path: str | Path) -> str:
+    """A path as a message quotes it: printable, and not endless."""
+    return echo(path, 200)
+
+
+def _read_only(path: str | Path) -> str:
+    """The URI that opens `path` read-only ('?' or '#' in a file name stays the name)."""
+    return Path(path).resolve().as_uri() + "?mode=ro"
+
+
 def verify_file(path: str | Path) -> str:
     """ "" when `path` is a whole frontdesk database this code can open, else what is
     wrong with it, in one line."""
     from frontdesk.data.db import FrontDeskDatabase
     from frontdesk.data.schema import SCHEMA_VERSION, state
 
+    if not str(path).strip():
+        return "No file was named."
     path = Path(path)
-    if not path.is_file():
-        return f"There is no file {path}."
+    shown = _shown(path)
     try:
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        if not path.is_file():
+            return f"There is no file {shown}."
+    except OSError as error:  # a name too long for the file system, say
+        return f"{shown} cannot be read ({error.strerror or error})."
+    try:
+        conn = sqlite3.connect(_read_only(path), uri=True)
     except sqlite3.Error as error:
-        return f"{path} cannot be opened ({error})."
+        return f"{shown} cannot be opened ({error})."
     try:
         try:
             checked = conn.execute("PRAGMA integrity_check").fetchall()
         except sqlite3.DatabaseError as error:
-            return f"{path} is not an SQLite database, or is damaged ({error})."
+            return f"{shown} is not an SQLite database, or is damaged ({error})."
         if [row[0] for row in checked] != ["ok"]:
-            return f"{path} is damaged: {checked[0][0]}."
+            return f"{shown} is damaged: {echo(checked[0][0], 120)}."
         tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master")}
         if "_sqlite_migrations" not in tables or "settings" not in tables:
-            return f"{path} is not a frontdesk database."
+            return f"{shown} is not a frontdesk database."
         current = state(FrontDeskDatabase(conn, path))
         if current.unknown:
             return (
-                f"{path} was made by a newer frontdesk (schema {current.version}, this one "
+                f"{shown} was made by a newer frontdesk (schema {current.version}, this one "
                 f"knows {SCHEMA_VERSION})."
             )
     finally:
@@ -115,17 +131,20 @@ def verify_file(path: str | Path) -> str:
 
 
 def _folder(folder: Path, *, create: bool) -> Path:
-    if not folder.exists():
-        if not create:
-            raise NotFound(f"The backup folder {folder} does not exist.")
-        try:
+    shown = _shown(folder)
+    try:
+        exists = folder.exists()
+        if not exists and create:
             folder.mkdir(parents=True)
-        except OSError as error:
-            raise Invalid(f"Cannot make the backup folder {folder} ({error.strerror}).") from error
-    if not folder.is_dir():
-        raise Invalid(f"{folder} is not a folder.")
+        elif not exists:
+            raise NotFound(f"The backup folder {shown} does not exist.")
+        if not folder.is_dir():
+            raise Invalid(f"{shown} is not a folder.")
+    except OSError as error:
+        verb = "make" if create else "use"
+        raise Invalid(f"Cannot {verb} the backup folder {shown} ({error.strerror}).") from error
     if not os.access(folder, os.W_OK | os.X_OK):
-        raise Invalid(f"The backup folder {folder} cannot be written to.")
+        raise Invalid(f"The backup folder {shown} cannot be written to.")
     return folder
 
 
@@ -139,8 +158,8 @@ def _fsync(path: Path) -> None:
 
 def _write_error(error: OSError, folder: Path) -> str:
     if error.errno in (errno.ENOSPC, errno.EDQUOT):
-        return f"The backup folder {folder} is full; nothing was replaced."
-    return f"Could not write the backup in {folder} ({error.strerror or error})."
+        return f"The backup folder {_shown(folder)} is full; nothing was replaced."
+    return f"Could not write the backup in {_shown(folder)} ({error.strerror or error})."
 
 
 def _copy(source: FrontDeskDatabase, target: Path) -> None:
@@ -178,6 +197,8 @@ def backup(
     database is only read, and the attempt is recorded either way."""
     if keep_daily < 1 or keep_monthly < 0:
         raise Invalid("Keep at least 1 daily backup (and 0 or more monthly ones).")
+    if folder is not None and not str(folder).strip():
+        folder = None  # a folder left blank is the default one
     target = _folder(
         Path(folder).expanduser() if folder else default_folder(db_path), create=folder is None
     )
@@ -299,7 +320,7 @@ def restore(db_path: str | Path, file: str | Path, clock: Clock, *, force: bool 
             raise Invalid(
                 f"Not restored: cannot keep the current database aside ({error.strerror})."
             ) from error
-        incoming = sqlite3.connect(f"file:{Path(file)}?mode=ro", uri=True)
+        incoming = sqlite3.connect(_read_only(file), uri=True)
         try:
             live.execute("PRAGMA busy_timeout = 10000")
             incoming.backup(live.conn)

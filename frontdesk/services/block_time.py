@@ -15,6 +15,7 @@ from frontdesk.services.fields import one_line
 from frontdesk.services.schedule import (
     HOLDS_TIME,
     MAX_BLOCK_DAYS,
+    check_reach,
     get_resource,
 )
 
@@ -57,6 +58,7 @@ def add_block(
         raise BadTime(f"A block is at most {MAX_BLOCK_DAYS} days; check the dates.")
     if ends <= desk.clock.now():
         raise BadTime("That time is already over; a block is for time still to come.")
+    check_reach(starts.to(desk.clock.tz).date(), desk.clock.business_date(), "block's start")
     note = one_line(note, "note", max_length=60)
     start, end = to_stored(starts), to_stored(ends)
     with write(desk.db):
@@ -105,6 +107,10 @@ def add_block_on(
     to `last_day` (no times; a vacation), by `add_block`'s rules. A wall time that does
     not exist that day (the clocks jump) or happens twice is refused (BadTime)."""
     tz = desk.clock.tz
+    # Before the day's bounds are worked out: 12/31/9999 has no next midnight.
+    check_reach(day, desk.clock.business_date(), "first day")
+    if last_day is not None:
+        check_reach(last_day, desk.clock.business_date(), "last day")
     if (start_minute is None) != (end_minute is None):
         raise BadTime("Enter both times, or neither to block whole days.")
     if start_minute is None or end_minute is None:

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from frontdesk.data.money import Money
 from frontdesk.data.money_models import FeeLine, FeeSheet, PricedLine, Tender
-from frontdesk.errors import Invalid
+from frontdesk.errors import Invalid, echo
 from frontdesk.services import fee_sheets
 
 if TYPE_CHECKING:
@@ -65,7 +65,7 @@ def parse_quantity(text: str) -> int:
     """A quantity as typed: a whole number (the service checks its range)."""
     raw = (text or "").strip()
     if not re.fullmatch(r"[0-9]{1,5}", raw):
-        raise Invalid(f"'{raw}' is not a quantity: type a whole number, e.g. 2.")
+        raise Invalid(f"'{echo(raw)}' is not a quantity: type a whole number, e.g. 2.")
     return int(raw)
 
 
@@ -78,7 +78,7 @@ def parse_discount(text: str, *, ceiling: int) -> tuple[Money | None, int | None
     if raw.endswith("%"):
         digits = raw[:-1].strip()
         if not re.fullmatch(r"[0-9]{1,3}", digits):
-            raise Invalid(f"'{raw}' is not a percent: type a whole number, e.g. 10%.")
+            raise Invalid(f"'{echo(raw)}' is not a percent: type a whole number, e.g. 10%.")
         return None, int(digits)
     return Money.parse(raw, ceiling=ceiling), None
 

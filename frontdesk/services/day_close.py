@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING
 
 from frontdesk.data.clock import day_bounds
 from frontdesk.data.money import Money
-from frontdesk.errors import AccessDenied, Conflict, Invalid, NotFound
+from frontdesk.errors import AccessDenied, Conflict, Invalid, NotFound, echo
 from frontdesk.services import audit, drawers
 from frontdesk.services.drawer_counts import VALUE
 from frontdesk.services.fields import one_line
@@ -48,6 +48,7 @@ __all__ = [
     "beginning_ar",
     "bulk_totals",
     "card_batches",
+    "check_business_day",
     "close_of_day",
     "closed_days",
     "csv_amount",
@@ -324,12 +325,35 @@ def _appointments(desk: Desk, day: dt.date, where: str, params: tuple = ()) -> l
     ).fetchall()
 
 
+def check_business_day(desk: Desk, day: dt.date) -> dt.date:
+    """`day` if it can have a close of day: not one still to come, nor one before the
+    practice's first business date (the first money taken or drawer opened); else
+    Invalid. A mistyped year (01/01/0001, 12/31/9999) is caught here."""
+    from frontdesk.services.schedule import date_text
+
+    if day > desk.clock.business_date():
+        raise Invalid(f"{date_text(day)} has not happened yet.")
+    (first,) = desk.db.execute(
+        "SELECT min(day) FROM (SELECT min(business_date) AS day FROM ledger"
+        " UNION ALL SELECT min(business_date) FROM drawer_sessions)"
+    ).fetchone()
+    first = dt.date.fromisoformat(first) if first else desk.clock.business_date()
+    if day < first:
+        raise Invalid(
+            f"Nothing was taken or counted before {date_text(first)}; there is no close of "
+            f"day for {date_text(day)}."
+        )
+    return day
+
+
 def close_of_day(desk: Desk, day: dt.date) -> CloseOfDay:
-    """The close-of-day steps for `day`, each with what is still open."""
+    """The close-of-day steps for `day`, each with what is still open (Invalid for a day
+    that has none: see `check_business_day`)."""
     from frontdesk.data.drawer_models import CloseOfDay, StepItem
     from frontdesk.services.book import STATUS_WORDS
 
     desk.require_manager("close the day")
+    check_business_day(desk, day)
     closed = desk.db.execute(
         "SELECT d.closed_at, coalesce(s.full_name, 'the shell') FROM day_closes d"
         " LEFT JOIN staff s ON s.id = d.closed_by WHERE d.business_date = ?",
@@ -665,13 +689,16 @@ def export_files(desk: Desk, day: dt.date, folder: Path) -> list[Path]:
     """The day sheet, the deposit slip and the drawer closes of `day` written as CSV
     files into `folder` (made if missing; owner-only files: checks name their payers);
     returns the paths."""
-    from frontdesk.services.files import write_private
+    from frontdesk.services.files import check_path, write_private
 
     desk.require_manager("export the close of day")
+    check_business_day(desk, day)
+    folder = check_path(folder, "folder")
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as error:
-        raise Invalid(f"Could not make {folder}: {error.strerror or error}.") from error
+        shown = echo(folder, 200)
+        raise Invalid(f"Could not make {shown}: {error.strerror or error}.") from error
     written = []
     for what, name in _CSV_NAMES.items():
         path = folder / f"{name}-{day.isoformat()}.csv"

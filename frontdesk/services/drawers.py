@@ -28,6 +28,7 @@ from frontdesk.services.drawer_counts import (
 from frontdesk.services.fields import one_line
 from frontdesk.services.ledger import MONEY_ROLES, check_key, ensure_open_day
 from frontdesk.services.payments import CHECK_NUMBER
+from frontdesk.services.workstations import check_name
 
 if TYPE_CHECKING:
     from frontdesk.data.drawer_models import (
@@ -120,7 +121,7 @@ def save_drawer(
     whose drawer port opens it, the float it usually starts with. Manager only."""
     desk.require_manager("set up cash drawers")
     name = one_line(name, "drawer's name", max_length=40, required=True)
-    workstation = one_line(workstation, "workstation", max_length=32, required=True)
+    workstation = check_name(workstation)
     printer = one_line(printer, "printer", max_length=60)
     if default_float.cents < 0 or default_float.cents > 10_000_000:
         raise BadAmount("The default float must be from $0.00 to $100,000.00.")

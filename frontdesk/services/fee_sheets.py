@@ -13,7 +13,7 @@ import re
 from typing import TYPE_CHECKING
 
 from frontdesk.data.money import Money
-from frontdesk.errors import BadAmount, Conflict, Invalid, NotFound
+from frontdesk.errors import BadAmount, Conflict, Invalid, NotFound, echo
 from frontdesk.services import audit
 from frontdesk.services.ledger import MONEY_ROLES, ensure_open_day, manager_approval
 
@@ -123,7 +123,7 @@ def find_code(desk: Desk, code: str, *, missing_ok: bool = False) -> FeeCode | N
     if row is None:
         if missing_ok:
             return None
-        raise NotFound(f"There is no service {(code or '').strip()!r} on the fee schedule.")
+        raise NotFound(f"There is no service '{echo(code or '')}' on the fee schedule.")
     return _fee(row)
 
 
@@ -138,7 +138,7 @@ def find_sku(desk: Desk, sku: str, *, missing_ok: bool = False, stock: bool = Tr
     if row is None:
         if missing_ok:
             return None
-        raise NotFound(f"There is no product with SKU {(sku or '').strip()!r}.")
+        raise NotFound(f"There is no product with SKU '{echo(sku or '')}'.")
     return _item(row)
 
 

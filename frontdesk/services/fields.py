@@ -36,7 +36,8 @@ def one_line(value: str, what: str, *, max_length: int, required: bool = False) 
         raise Invalid(f"The {what} can have at most {max_length} characters.")
     # Control characters (ESC, NUL, ...) would reach terminals, receipts and exports.
     if any(unicodedata.category(ch) in ("Cc", "Cs") for ch in text):
-        raise Invalid(f"The {what} has a character that cannot be printed.")
+        has = "have" if what.endswith("s") and not what.endswith(("ss", "us")) else "has"
+        raise Invalid(f"The {what} {has} a character that cannot be printed.")
     if looks_like_card_number(text):
         raise Invalid(CARD_NUMBER_MESSAGE)
     return text

@@ -124,6 +124,11 @@ def ensure_open_day(desk: Desk, day: dt.date) -> None:
     """Conflict when the business date `day` has been closed (a closed day takes no entry;
     a correction is posted on an open day and names the original)."""
     if is_closed(desk, day):
+        if day == desk.clock.business_date():  # signed off early, or while this was typed
+            raise Conflict(
+                f"Today's books ({day:%a %m/%d/%Y}) are closed: the day was signed off. "
+                "Nothing more can be posted until tomorrow; nothing was posted."
+            )
         raise Conflict(
             f"The books for {day:%a %m/%d/%Y} are closed; nothing more can be posted to "
             "that day. Post a correction today instead."

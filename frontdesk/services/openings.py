@@ -108,6 +108,8 @@ def find_openings(
         raise Invalid(f"No provider or room on the book takes {kind.name}.")
     tz = desk.clock.tz
     now = desk.clock.local_now()
+    if since is not None:
+        schedule.check_reach(since, now.date(), "first date")
     day = max(since or now.date(), now.date())
     last = day + dt.timedelta(days=days - 1)
     found: list[Opening] = []

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from frontdesk.data.clock import parse_date
 from frontdesk.data.db import write
 from frontdesk.data.models import ROLES, Patient, PatientDraft, PatientMatch
-from frontdesk.errors import Conflict, Invalid, NotFound
+from frontdesk.errors import Conflict, Invalid, NotFound, echo
 from frontdesk.services import audit
 from frontdesk.services.fields import one_line
 from frontdesk.services.practice import check_phone
@@ -78,7 +78,7 @@ def parse_dob(text: str, *, today: dt.date | None = None) -> dt.date:
         raise Invalid("Enter the date of birth, e.g. 03/14/1978.")
     day = parse_date(raw)
     if day is None:
-        raise Invalid(f"'{raw}' is not a date; write it as MM/DD/YYYY, e.g. 03/14/1978.")
+        raise Invalid(f"'{echo(raw)}' is not a date; write it as MM/DD/YYYY, e.g. 03/14/1978.")
     today = today or dt.date.today()
     if day > today:
         raise Invalid("A date of birth cannot be in the future.")
@@ -238,7 +238,7 @@ def _checked(desk: Desk, draft: PatientDraft) -> dict[str, object]:
     values["phone"] = check_phone(draft.phone) if draft.phone.strip() else ""
     email = one_line(draft.email, "email address", max_length=120)
     if email and not _EMAIL.match(email):
-        raise Invalid(f"'{email}' is not an email address, e.g. name@example.com.")
+        raise Invalid(f"'{echo(email, 60)}' is not an email address, e.g. name@example.com.")
     values["email"] = email
     contact = draft.preferred_contact.strip().lower() or "phone"
     if contact not in CONTACT_CHOICES:

@@ -10,7 +10,7 @@ import secrets
 from typing import TYPE_CHECKING
 
 from frontdesk.data.money import Money
-from frontdesk.errors import BadAmount, Conflict, Invalid, NotFound
+from frontdesk.errors import BadAmount, Conflict, Invalid, NotFound, echo
 from frontdesk.services import patients
 from frontdesk.services.fields import looks_like_card_number, one_line
 from frontdesk.services.ledger import (
@@ -78,6 +78,8 @@ def make_tender(
     BadAmount saying what is wrong."""
     from frontdesk.data.money_models import Tender
 
+    if method not in METHOD_WORDS:
+        raise Invalid("Choose how the patient pays: cash, check, card, gift card or credit.")
     ceiling = _ceiling(desk)
     for text in (amount, tendered, check_number, card_last4, auth_code, gift_card_code):
         if looks_like_card_number(text):
@@ -148,7 +150,8 @@ def find_gift_card(desk: Desk, code: str) -> GiftCard:
         ((code or "").strip().upper(),),
     ).fetchone()
     if row is None:
-        raise NotFound(f"There is no gift card {(code or '').strip().upper() or 'with that code'}.")
+        shown = echo((code or "").strip().upper())
+        raise NotFound(f"There is no gift card {shown or 'with that code'}.")
     return GiftCard(
         id=row[0],
         code=row[1],

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from frontdesk.data.clock import check_time_zone
 from frontdesk.data.db import FrontDeskDatabase, write
 from frontdesk.data.money import Money
-from frontdesk.errors import BadAmount, Conflict, Invalid
+from frontdesk.errors import BadAmount, Conflict, Invalid, echo
 from frontdesk.services.fields import one_line
 
 if TYPE_CHECKING:
@@ -90,7 +90,7 @@ def check_phone(phone: str) -> str:
     if len(digits) == 11 and digits.startswith("1"):
         digits = digits[1:]
     if len(digits) != 10 or not re.fullmatch(r"[0-9\s().+-]+", phone.strip()):
-        raise Invalid(f"'{phone.strip()}' is not a phone number, e.g. (312) 555-0142.")
+        raise Invalid(f"'{echo(phone)}' is not a phone number, e.g. (312) 555-0142.")
     return f"({digits[:3]}) {digits[3:6]}-{digits[6:]}"
 
 

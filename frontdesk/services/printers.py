@@ -13,7 +13,7 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from frontdesk.errors import Conflict, Invalid, NotFound
+from frontdesk.errors import Conflict, Invalid, NotFound, echo
 from frontdesk.services import audit
 from frontdesk.services.fields import one_line
 
@@ -166,7 +166,7 @@ def _check(printer: Printer) -> Printer:
     if printer.profile not in escpos_bytes.profiles():
         raise Invalid(f"python-escpos has no printer profile {printer.profile!r}.")
     if printer.code_page and printer.code_page not in escpos_bytes.code_pages(printer.profile):
-        raise Invalid(f"The {printer.profile} has no code page {printer.code_page}.")
+        raise Invalid(f"The {printer.profile} has no code page {echo(printer.code_page)}.")
     if printer.columns not in PAPER_COLUMNS:
         raise Invalid("The paper is 58 mm (32 columns) or 80 mm (42 or 48 columns).")
     if printer.drawer_pin not in escpos_bytes.DRAWER_PINS:
@@ -216,8 +216,10 @@ def save_printer(desk: Desk, printer: Printer) -> Printer:
 def assign(desk: Desk, workstation: str, printer_name: str) -> None:
     """Make `workstation` print on `printer_name` ("" for the built-in file printer).
     Manager only."""
+    from frontdesk.services.workstations import check_name
+
     desk.require_manager("choose a workstation's printer")
-    workstation = one_line(workstation, "workstation", max_length=32, required=True)
+    workstation = check_name(workstation)
     with desk.writing():
         if not printer_name or printer_name.lower() == FILE_PRINTER.lower():
             desk.db.execute(

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, TextIO
 
 from frontdesk.data.db import write
 from frontdesk.data.models import ROLES, Recall, RecallAttempt
-from frontdesk.errors import BadTime, Conflict, Invalid, NotFound
+from frontdesk.errors import BadTime, Conflict, Invalid, NotFound, echo
 from frontdesk.services import audit, patients, visit_types
 from frontdesk.services.fields import one_line
 from frontdesk.services.waitlist import read_date
@@ -90,7 +90,7 @@ def parse_month(text: str) -> dt.date:
             return dt.datetime.strptime(raw, pattern).date()
         except ValueError:
             continue
-    raise Invalid(f"'{raw}' is not a month; write it as YYYY-MM, e.g. 2026-12.")
+    raise Invalid(f"'{echo(raw)}' is not a month; write it as YYYY-MM, e.g. 2026-12.")
 
 
 def get_recall(desk: Desk, recall_id: int) -> Recall:

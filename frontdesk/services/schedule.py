@@ -19,6 +19,7 @@ from frontdesk.data.models import (
     Resource,
 )
 from frontdesk.errors import BadTime, Conflict, Invalid, NotFound
+from frontdesk.errors import echo as quoted
 from frontdesk.services import audit
 from frontdesk.services.fields import one_line
 
@@ -29,6 +30,9 @@ __all__ = [
     "COLOURS",
     "HOLDS_TIME",
     "WEEKDAYS",
+    "YEARS_AHEAD",
+    "check_reach",
+    "date_text",
     "echo",
     "get_resource",
     "headings_text",
@@ -46,6 +50,10 @@ WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", 
 COLOURS = ("blue", "green", "purple", "orange", "teal", "pink", "yellow", "grey")
 #: The longest block (a vacation), in days: a mistyped year is caught, not booked out.
 MAX_BLOCK_DAYS = 62
+#: How far ahead the book reaches, in years: a date further off is a mistyped year.
+YEARS_AHEAD = 5
+#: The years a typed date may fall in (01/01/0001 and 12/31/9999 are slips of the keyboard).
+FIRST_YEAR, LAST_YEAR = 1900, 2199
 Intervals = list[tuple[int, int]]
 # Appointments that hold their time (cancelled and no-show ones free it).
 HOLDS_TIME = "status NOT IN ('cancelled', 'no_show')"
@@ -55,9 +63,8 @@ HOLDS_TIME = "status NOT IN ('cancelled', 'no_show')"
 
 
 def echo(text: str) -> str:
-    """What was typed, short enough to quote back in a message."""
-    text = " ".join(text.split())
-    return text if len(text) <= 24 else text[:23] + "\u2026"
+    """What was typed, short and printable enough to quote back in a message."""
+    return quoted(text)
 
 
 def read_date(text: str, what: str = "date", *, today: dt.date | None = None) -> dt.date:
@@ -80,6 +87,40 @@ def read_date(text: str, what: str = "date", *, today: dt.date | None = None) ->
             day = min(candidates, key=lambda each: (abs(each - today), each < today))
     if day is None:
         raise BadTime(f"'{echo(text)}' is not a date; write the {what} as MM/DD/YYYY.")
+    if not FIRST_YEAR <= day.year <= LAST_YEAR:
+        raise BadTime(
+            f"The {what} ({date_text(day)}) is not a year the desk keeps; check the year."
+        )
+    return day
+
+
+def _years_from(day: dt.date, years: int) -> dt.date:
+    """The same day `years` later (or earlier); 2/29 becomes 2/28 in a common year."""
+    year = min(max(day.year + years, dt.MINYEAR), dt.MAXYEAR)
+    try:
+        return day.replace(year=year)
+    except ValueError:
+        return day.replace(year=year, day=28)
+
+
+def date_text(day: dt.date) -> str:
+    """MM/DD/YYYY, with four digits even for the year 1."""
+    return f"{day.month:02d}/{day.day:02d}/{day.year:04d}"
+
+
+def check_reach(
+    day: dt.date, today: dt.date, what: str = "date", *, years_back: int | None = None
+) -> dt.date:
+    """`day` if the book reaches it: at most YEARS_AHEAD years after `today` and, given
+    `years_back`, at most that many years before it; else BadTime (a mistyped year is
+    caught before it is booked, blocked or closed)."""
+    if day > _years_from(today, YEARS_AHEAD):
+        raise BadTime(
+            f"The {what} ({date_text(day)}) is more than {YEARS_AHEAD} years away; check the year."
+        )
+    if years_back is not None and day < _years_from(today, -years_back):
+        ago = "a year" if years_back == 1 else f"{years_back} years"
+        raise BadTime(f"The {what} ({date_text(day)}) is more than {ago} ago; check the year.")
     return day
 
 

@@ -145,7 +145,7 @@ def flow_board(desk: Desk, day: dt.date | None = None) -> list[FlowRow]:
 def parse_verified_on(desk: Desk, text: str) -> dt.date:
     """The date an insurance card was checked (today when empty; MM/DD alone is the
     nearest such day); not in the future."""
-    from frontdesk.services.schedule import read_date
+    from frontdesk.services.schedule import check_reach, read_date
 
     today = desk.clock.business_date()
     if not (text or "").strip():
@@ -153,6 +153,7 @@ def parse_verified_on(desk: Desk, text: str) -> dt.date:
     day = read_date(text, "date the card was checked", today=today)
     if day > today:
         raise Invalid("The card cannot have been checked on a day still to come.")
+    check_reach(day, today, "date the card was checked", years_back=1)
     return day
 
 

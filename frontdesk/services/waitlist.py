@@ -103,6 +103,7 @@ def add_to_waitlist(
         raise BadTime(
             f"The latest date ({last:%m/%d/%Y}) is before the earliest ({first:%m/%d/%Y})."
         )
+    schedule.check_reach(last, today, "latest date")
     if time_of_day not in TIMES_OF_DAY:
         raise Invalid("Choose a time of day: any, morning or afternoon.")
     notes = one_line(notes, "notes", max_length=200)

@@ -20,7 +20,14 @@ from frontdesk.data.models import ROLES, ClosedDay, HoursException
 from frontdesk.errors import BadTime, Conflict, Invalid, NotFound
 from frontdesk.services import audit
 from frontdesk.services.fields import one_line
-from frontdesk.services.schedule import HOLDS_TIME, WEEKDAYS, Intervals, echo, get_resource
+from frontdesk.services.schedule import (
+    HOLDS_TIME,
+    WEEKDAYS,
+    Intervals,
+    check_reach,
+    echo,
+    get_resource,
+)
 
 if TYPE_CHECKING:
     from frontdesk.data.db import FrontDeskDatabase
@@ -183,6 +190,7 @@ def set_day_hours(
     stretches = _check_stretches(stretches)
     if day < desk.clock.business_date():
         raise BadTime(f"{day:%a %m/%d/%Y} is over; its hours can no longer change.")
+    check_reach(day, desk.clock.business_date(), "day")
     with write(desk.db):
         get_resource(desk, resource_id)
         desk.db.execute(
@@ -295,6 +303,7 @@ def close_day(desk: Desk, day: dt.date, reason: str) -> None:
     reason = one_line(reason, "reason", max_length=60, required=True)
     if day < desk.clock.business_date():
         raise BadTime(f"{day:%a %m/%d/%Y} is over; it can no longer be closed.")
+    check_reach(day, desk.clock.business_date(), "day")
     start, end = day_bounds(day, desk.clock.tz)
     with write(desk.db):
         if closed_day(desk.db, day) is not None:

@@ -14,7 +14,7 @@ import re
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
-from frontdesk.errors import Conflict, Invalid, NotFound
+from frontdesk.errors import Conflict, Invalid, NotFound, echo
 from frontdesk.services import audit
 from frontdesk.services.fields import one_line
 
@@ -22,7 +22,14 @@ if TYPE_CHECKING:
     from frontdesk.data.db import FrontDeskDatabase
     from frontdesk.services.context import Desk
 
-__all__ = ["UNKNOWN_PREFIX", "recognise", "remove_workstation", "save_workstation", "workstations"]
+__all__ = [
+    "UNKNOWN_PREFIX",
+    "check_name",
+    "recognise",
+    "remove_workstation",
+    "save_workstation",
+    "workstations",
+]
 
 UNKNOWN_PREFIX = "unknown-"
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,31}$")
@@ -40,22 +47,29 @@ def workstations(db: FrontDeskDatabase) -> list[tuple[str, str, str]]:
     ]
 
 
+def check_name(name: str) -> str:
+    """A workstation's name as typed (FRONT-1), tidied, or Invalid: letters, digits,
+    '-', '_' and '.', at most 32, and not one of the names given to strangers."""
+    name = one_line(name, "workstation's name", max_length=32, required=True)
+    if not _NAME.match(name) or name.lower().startswith(UNKNOWN_PREFIX):
+        raise Invalid("A workstation's name has letters, digits, '-', '_' and '.', e.g. FRONT-1.")
+    return name
+
+
 def save_workstation(desk: Desk, name: str, client_address: str = "", unix_user: str = "") -> None:
     """Set up (or change) a workstation: the address its thin client connects from and/or
     the Unix user it logs in as. Manager only; Invalid or Conflict with nothing saved."""
     desk.require_manager("set up workstations")
-    name = one_line(name, "workstation's name", max_length=32, required=True)
-    if not _NAME.match(name) or name.lower().startswith(UNKNOWN_PREFIX):
-        raise Invalid("A workstation's name has letters, digits, '-', '_' and '.', e.g. FRONT-1.")
+    name = check_name(name)
     address = client_address.strip()
     if address:
         try:
             address = str(ipaddress.ip_address(address))
         except ValueError as error:
-            raise Invalid(f"{address} is not an IP address (e.g. 10.0.0.21).") from error
+            raise Invalid(f"{echo(address, 40)} is not an IP address (e.g. 10.0.0.21).") from error
     user = unix_user.strip()
     if user and not _USER.match(user):
-        raise Invalid(f"{user} is not a Unix user name.")
+        raise Invalid(f"{echo(user, 40)} is not a Unix user name.")
     with desk.writing():
         for column, value, what in (("client_address", address, "address"),
                                     ("unix_user", user, "Unix user")):  # fmt: skip

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -17,12 +18,36 @@ from textual.widgets import Input, Label, Select, Static
 from frontdesk.data.money import DEFAULT_CEILING_CENTS, Money
 from frontdesk.errors import FrontDeskError
 
-__all__ = ["Choice", "ErrorLine", "Field", "FormRow", "MoneyInput", "fit", "plain"]
+__all__ = ["Choice", "ErrorLine", "Field", "FormRow", "MoneyInput", "fit", "plain", "readable"]
+
+# What a message quotes back from a field must not steer the terminal or flood the screen:
+# control characters and right-to-left overrides, runs too long to wrap, pages of text.
+_UNSEEN = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_RUN = 64  # characters without a space (a long path still fits)
+_LONG_RUN = re.compile(rf"\S{{{_RUN + 1},}}")
+_MESSAGE = 300  # characters: a few lines at 80 columns
 
 
 def plain(*values: object) -> tuple[Text, ...]:
     """Table cells shown as typed: a name like "[b]Bob" is text, never markup."""
     return tuple(Text(str(value)) for value in values)
+
+
+def readable(message: object) -> str:
+    """A message as a person reads it on one screen: a control character or a right-to-left
+    override (from what was typed) shown as "\ufffd", a tab as a space, a run of more than
+    64 characters without a space cut short with "\u2026", and a message longer than a few
+    lines cut in its middle (its end says what is wrong)."""
+    text = _UNSEEN.sub("\ufffd", str(message).replace("\t", " "))
+    text = _LONG_RUN.sub(_shortened, text)
+    if len(text) > _MESSAGE:
+        text = text[: _MESSAGE * 2 // 3] + " \u2026 " + text[-(_MESSAGE // 3 - 3) :]
+    return text
+
+
+def _shortened(run: re.Match) -> str:
+    text = run.group(0)  # a closing quote or full stop stays
+    return text[: _RUN - 2] + "\u2026" + ("" if text[-1].isalnum() else text[-1])
 
 
 @lru_cache(maxsize=4096)
@@ -145,13 +170,13 @@ class ErrorLine(Static):
 
     def show(self, error: FrontDeskError | str) -> None:
         self.remove_class("-ok")
-        self.update(str(error))
+        self.update(readable(error))
         self.add_class("-shown")
         self.call_after_refresh(self.scroll_visible, animate=False)
 
     def success(self, text: str) -> None:
         self.add_class("-ok")
-        self.update(text)
+        self.update(readable(text))
         self.add_class("-shown")
 
     def clear(self) -> None:

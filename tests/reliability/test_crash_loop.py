@@ -1,5 +1,6 @@
 """The crash loop: a child process works the money desk and the book through the services
-(bookings, check-ins, check-outs with fee sheets and split payments, refunds, paid-outs)
+(bookings, check-ins, check-outs with fee sheets and split payments, refunds, paid-outs,
+drawers counted, closed and opened again)
 and is killed with SIGKILL at a random moment, again and again. After every kill the file
 passes `PRAGMA integrity_check` and every invariant of the books holds
 (`services.invariants`: audit chain, whole postings, drawers, refunds, the book...)."""
@@ -51,10 +52,12 @@ def _work(path: Path, seed: int) -> None:
                 if payment and ledger.refundable(desk, payment) >= Money(100):
                     corrections.refund_payment(desk, payment, Money(100), "Crash loop",
                                                ledger.new_key(), approver=manager)  # fmt: skip
-            elif roll < 0.8:
+            elif roll < 0.72:
                 drawers.record_move(desk, "paid_out", Money(100), ledger.new_key(),
                                     payee="Post office", reason="Stamps", receipt_ref="R1",
                                     approver=manager)  # fmt: skip
+            elif roll < 0.8:
+                _count_close_or_open(desk, manager)
             else:
                 type_id = rng.choice([row[0] for row in db.execute(
                     "SELECT id FROM appointment_types WHERE active = 1")])  # fmt: skip
@@ -69,6 +72,23 @@ def _work(path: Path, seed: int) -> None:
                     ), same_patient_ok=True)  # fmt: skip
         except FrontDeskError:
             pass  # a visit taken by then, a refund used up...: the desk goes on
+
+
+def _count_close_or_open(desk: Desk, manager) -> None:
+    """The drawer's next step: counted (to the cent) if open, closed with tomorrow's float
+    if counted, opened with a float if closed."""
+    drawer = drawers.drawer_at(desk)
+    assert drawer is not None
+    current = drawers.current_session(desk, drawer.id)
+    if current is None:
+        drawers.open_drawer(desk, drawer.id, {"b20": 10})
+    elif current.status == "open":
+        should = drawers.expected(desk, current.id)
+        counts = {"b1": should.cash.cents // 100, "c1": should.cash.cents % 100}
+        drawers.submit_count(desk, current.id, counts, list(should.checks), should.card)
+    else:
+        left = min(Money(20000), drawers.expected(desk, current.id).cash)
+        drawers.close_drawer(desk, current.id, leave=left, approver=manager)
 
 
 def test_killed_at_random_moments_the_books_stay_whole(practice_path: Path) -> None:
@@ -96,6 +116,10 @@ def test_killed_at_random_moments_the_books_stay_whole(practice_path: Path) -> N
     db = open_database(practice_path)
     (entries_after,) = db.execute("SELECT count(*) FROM ledger").fetchone()
     (moves,) = db.execute("SELECT count(*) FROM drawer_moves WHERE reason = 'Stamps'").fetchone()
+    (closes,) = db.execute(
+        "SELECT count(*) FROM drawer_sessions WHERE business_date = '2026-11-24'"
+        " AND status = 'closed'"
+    ).fetchone()
     db.close()
     assert entries_after > entries_before + KILLS // 2  # the children worked between kills
-    assert moves > 0
+    assert moves > 0 and closes > 0

@@ -64,3 +64,40 @@ def test_only_the_title_is_bold() -> None:
     data = render_lines(["Lakeside", "Body line"], cut=False)
     assert data.index(ESC + b"E\x01") < data.index(b"Lakeside") < data.index(ESC + b"E\x00")
     assert data.index(ESC + b"E\x00") < data.index(b"Body line")
+
+
+_SESSION_START = """
+from frontdesk.printing import escpos_bytes
+print(len(escpos_bytes.profiles()))
+"""
+
+
+def test_sessions_starting_together_never_read_a_half_written_capabilities_cache(
+    tmp_path,
+) -> None:
+    """python-escpos writes its cache in place; eight sessions starting at once, over a
+    cache left empty (half-written) by an older version, all start and leave one whole
+    cache behind."""
+    import os
+    import platform
+    import subprocess
+    import sys
+
+    pickle = tmp_path / f"{platform.python_version()}.capabilities.pickle"
+    pickle.write_bytes(b"")  # newer than python-escpos' own file: it is read, not rebuilt
+    env = {**os.environ, "ESCPOS_CAPABILITIES_PICKLE_DIR": str(tmp_path)}
+    started = [
+        subprocess.Popen(
+            [sys.executable, "-c", _SESSION_START],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(8)
+    ]
+    results = [(process.communicate(timeout=60), process.returncode) for process in started]
+    for (out, err), code in results:
+        assert code == 0, err
+        assert int(out) > 10  # the printer profiles python-escpos knows
+    assert os.listdir(tmp_path) == [pickle.name] and pickle.stat().st_size > 1000

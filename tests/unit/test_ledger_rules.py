@@ -144,7 +144,7 @@ def test_a_closed_day_takes_no_new_entry_and_says_so(
     check_in(manager_desk, todays_visits(manager_desk)[0][0])  # someone waiting to check out
     close_day(manager_desk)
     before = fingerprint(manager_desk)
-    with pytest.raises(Conflict, match=r"The books for Tue 11/24/2026 are closed"):
+    with pytest.raises(Conflict, match=r"Today.s books \(Tue 11/24/2026\) are closed"):
         post(manager_desk, books)
     assert fingerprint(manager_desk) == before
 
