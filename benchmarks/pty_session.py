@@ -48,8 +48,15 @@ class PtySession:
         env: Mapping[str, str] | None = None,
         cwd: Path | None = None,
     ) -> None:
-        """Fork `cmd` onto a new pty of `cols` x `rows` with TERM=xterm-256color."""
-        child_env = {k: v for k, v in (env or os.environ).items() if not k.startswith("TEXTUAL")}
+        """Fork `cmd` onto a new pty of `cols` x `rows` with TERM=xterm-256color. The
+        child keeps its compiled bytecode as an installed server does (an environment
+        that says PYTHONDONTWRITEBYTECODE would have frontdesk's own modules compiled anew
+        on every start, and the bare app's, from site-packages, not)."""
+        child_env = {
+            k: v
+            for k, v in (env or os.environ).items()
+            if not k.startswith("TEXTUAL") and k != "PYTHONDONTWRITEBYTECODE"
+        }
         child_env |= {"TERM": "xterm-256color", "COLUMNS": str(cols), "LINES": str(rows)}
         self.started = time.perf_counter()
         self.pid, self.fd = pty.fork()

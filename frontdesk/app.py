@@ -102,6 +102,9 @@ class FrontDeskApp(App[None]):
         #: What the status line says about this workstation's printer ("" when fine).
         self.printer_status = ""
         self._said_small = False
+        #: Called once the first screen is painted (the session's "session started"):
+        #: what it imports is kept off the time to the login screen.
+        self.on_shown: Callable[[], None] | None = None
         # Nothing animates and no cursor blinks: each costs bytes on every thin client.
         self.animation_level = "none"
         self.register_theme(THEME)
@@ -155,6 +158,8 @@ class FrontDeskApp(App[None]):
     def on_mount(self) -> None:
         self.set_interval(IDLE_CHECK_SECONDS, self.lock_if_idle)
         self._check_size(self.size.width, self.size.height)
+        if self.on_shown is not None:
+            self.call_after_refresh(self.on_shown)
         if self._printing:
             # After the login screen is up: the worker's first look at the queue loads
             # pydantic, which start-up keeps for the first sign-in (DESIGN §6).

@@ -101,12 +101,20 @@ def _run_console(db, workstation: str) -> int:
         else:
             raise SystemExit(129)
 
+    def started() -> None:
+        """ "session started", once: when the login screen is up (its imports are not
+        on the way to it), or at the end if the session never got that far."""
+        if not ended.get("started"):
+            ended["started"] = "yes"
+            _session_audit(db, workstation, "session started", _who_connected(os.environ))
+
     for signum in (signal.SIGHUP, signal.SIGTERM):
         signal.signal(signum, hang_up)
-    _session_audit(db, workstation, "session started", _who_connected(os.environ))
+    app.on_shown = started
     try:
         app.run()
     finally:
+        started()
         _session_audit(db, workstation, "session ended", ended["how"])
     return 0
 

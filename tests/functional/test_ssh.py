@@ -58,7 +58,7 @@ def _answers(port: int) -> bool:
         return s.connect_ex(("127.0.0.1", port)) == 0
 
 
-def _until(check, what: str, timeout: float = 30.0, *panes: str):
+def _until(check, what: str, timeout: float = 60.0, *panes: str):
     """Poll `check` until it returns something true (at most `timeout` seconds)."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -208,7 +208,7 @@ class Session:
     def screen(self) -> str:
         return _pane(self.name)
 
-    def wait_for(self, text: str, timeout: float = 30.0) -> str:
+    def wait_for(self, text: str, timeout: float = 60.0) -> str:
         return _until(lambda: (s := self.screen()) and text in s and s, repr(text), timeout,
                       self.name)  # fmt: skip
 
@@ -250,7 +250,7 @@ def test_a_thin_client_signs_in_over_ssh_and_sees_today(sshd: Server) -> None:
             assert (made.st_uid, made.st_gid) == (pwd.getpwnam(sshd.user).pw_uid, group)
             assert made.st_mode & 0o777 == 0o660, suffix
         session.keys("C-q")
-        _until(session.ended, "the session to end", 30.0, session.name)
+        _until(session.ended, "the session to end", 60.0, session.name)
     finally:
         session.close()
     db = open_database(sshd.db)
@@ -292,7 +292,7 @@ def test_two_sessions_book_the_same_slot_at_once_and_exactly_one_wins(sshd: Serv
             session.keys("f")
             session.wait_for("Find next available")
             # The openings listed (the form is mounted and searched) before the keys go.
-            _until(lambda s=session: _OPENING.search(s.screen()), "the openings", 30.0,
+            _until(lambda s=session: _OPENING.search(s.screen()), "the openings", 60.0,
                    session.name)  # fmt: skip
             session.keys("Tab", "Tab", "Tab", "Tab", "Enter")
             session.wait_for("Book appointment")
@@ -302,7 +302,7 @@ def test_two_sessions_book_the_same_slot_at_once_and_exactly_one_wins(sshd: Serv
         subprocess.run(["tmux", "send-keys", "-t", first.name, "C-s", ";",
                         "send-keys", "-t", second.name, "C-s"], check=True)  # fmt: skip
         loser = _until(lambda: _turned_away(first, second), "one session to be turned away",
-                       30.0, first.name, second.name)  # fmt: skip
+                       60.0, first.name, second.name)  # fmt: skip
         winner = second if loser is first else first
         # The loser is told the slot is now taken (or, for a type that may be double-booked,
         # asked whether to double-book it); it says no.
