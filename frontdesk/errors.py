@@ -23,12 +23,18 @@ __all__ = [
 ]
 
 
+#: The marks that turn a line around (a joiner, as in a Persian name or an emoji, stays).
+_BIDI = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
 def echo(text: object, limit: int = 24) -> str:
     """What was typed, fit to quote back in a message: one line, without the characters
     that would act on a terminal or turn the line around (NUL, ESC, direction marks),
     and at most `limit` characters (the rest elided with '\u2026')."""
     words = " ".join(str(text).split())
-    shown = "".join(ch for ch in words if unicodedata.category(ch) not in ("Cc", "Cf", "Cs"))
+    shown = "".join(
+        ch for ch in words if ch not in _BIDI and unicodedata.category(ch) not in ("Cc", "Cs")
+    )
     return shown if len(shown) <= limit else shown[: limit - 1].rstrip() + "\u2026"
 
 

@@ -14,11 +14,11 @@ from __future__ import annotations
 
 import contextlib
 import os
-import pickle
 import platform
 import shutil
 import sys
 import tempfile
+import threading
 import unicodedata
 from collections.abc import Sequence
 from pathlib import Path
@@ -76,8 +76,15 @@ def _load_capabilities() -> None:
     cache file another one is still writing. python-escpos writes its pickle in place, so
     each process reads a copy in a private folder, and a newly made pickle is moved into
     the shared folder whole; a damaged shared pickle is rebuilt, not fatal."""
-    if "escpos.capabilities" in sys.modules:
-        return
+    with _LOADING:  # the print worker's thread and the screens' may both get here
+        if "escpos.capabilities" not in sys.modules:
+            _load_capabilities_once()
+
+
+_LOADING = threading.Lock()
+
+
+def _load_capabilities_once() -> None:
     shared = Path(os.environ["ESCPOS_CAPABILITIES_PICKLE_DIR"])
     name = f"{platform.python_version()}.capabilities.pickle"
     with tempfile.TemporaryDirectory(prefix="frontdesk-escpos-") as private:
@@ -89,7 +96,8 @@ def _load_capabilities() -> None:
         try:
             try:
                 import escpos.capabilities
-            except (EOFError, pickle.UnpicklingError, ValueError):
+            except Exception:  # a damaged pickle fails in many ways: it is rebuilt
+                sys.modules.pop("escpos.capabilities", None)
                 mine.unlink(missing_ok=True)  # left half-written by an older version
                 copied = False
                 import escpos.capabilities  # noqa: F401

@@ -99,6 +99,8 @@ class DayCloseScreen(Screen[None]):
             self._close = day_close.close_of_day(self.app.desk, self._day)
         except FrontDeskError as error:
             self.app.show_error(error)
+            if self._close is not None:  # the day shown stays the one the steps are of
+                self._day = self._close.business_date
             return
         close = self._close
         state = (

@@ -199,9 +199,11 @@ def backup(
         raise Invalid("Keep at least 1 daily backup (and 0 or more monthly ones).")
     if folder is not None and not str(folder).strip():
         folder = None  # a folder left blank is the default one
-    target = _folder(
-        Path(folder).expanduser() if folder else default_folder(db_path), create=folder is None
-    )
+    try:
+        named = Path(folder).expanduser() if folder else None
+    except RuntimeError as error:  # ~someone for a user this server does not have
+        raise Invalid(f"There is no home folder for {_shown(folder)}.") from error
+    target = _folder(named or default_folder(db_path), create=folder is None)
     day = clock.business_date()
     final = target / f"frontdesk-daily-{day.isoformat()}.db"
     monthly = target / f"frontdesk-monthly-{day:%Y-%m}.db"

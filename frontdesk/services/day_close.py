@@ -327,21 +327,29 @@ def _appointments(desk: Desk, day: dt.date, where: str, params: tuple = ()) -> l
 
 def check_business_day(desk: Desk, day: dt.date) -> dt.date:
     """`day` if it can have a close of day: not one still to come, nor one before the
-    practice's first business date (the first money taken or drawer opened); else
-    Invalid. A mistyped year (01/01/0001, 12/31/9999) is caught here."""
+    practice's first business date (the first visit booked, money taken, drawer opened
+    or day closed); else Invalid. A mistyped year (01/01/0001, 12/31/9999) is caught
+    here."""
     from frontdesk.services.schedule import date_text
 
     if day > desk.clock.business_date():
         raise Invalid(f"{date_text(day)} has not happened yet.")
-    (first,) = desk.db.execute(
-        "SELECT min(day) FROM (SELECT min(business_date) AS day FROM ledger"
-        " UNION ALL SELECT min(business_date) FROM drawer_sessions)"
+    (first, booked) = desk.db.execute(
+        "SELECT (SELECT min(day) FROM (SELECT min(business_date) AS day FROM ledger"
+        " UNION ALL SELECT min(business_date) FROM drawer_sessions"
+        " UNION ALL SELECT min(business_date) FROM day_closes)),"
+        " (SELECT min(starts_at) FROM appointments)"
     ).fetchone()
-    first = dt.date.fromisoformat(first) if first else desk.clock.business_date()
+    days = [desk.clock.business_date()]
+    if first:
+        days.append(dt.date.fromisoformat(first))
+    if booked:  # a day with visits and no money yet still has its close (no-shows...)
+        days.append(desk.clock.local(booked).date())
+    first = min(days)
     if day < first:
         raise Invalid(
-            f"Nothing was taken or counted before {date_text(first)}; there is no close of "
-            f"day for {date_text(day)}."
+            f"The practice's books start on {date_text(first)}; there is no close of day "
+            f"for {date_text(day)}."
         )
     return day
 

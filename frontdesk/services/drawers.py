@@ -121,7 +121,7 @@ def save_drawer(
     whose drawer port opens it, the float it usually starts with. Manager only."""
     desk.require_manager("set up cash drawers")
     name = one_line(name, "drawer's name", max_length=40, required=True)
-    workstation = check_name(workstation)
+    workstation = check_name(workstation, desk.db)
     printer = one_line(printer, "printer", max_length=60)
     if default_float.cents < 0 or default_float.cents > 10_000_000:
         raise BadAmount("The default float must be from $0.00 to $100,000.00.")

@@ -29,6 +29,8 @@ def check_path(path: str | Path, what: str = "file") -> Path:
         raise Invalid(f"That {what} name is too long.")
     if any(unicodedata.category(ch) in ("Cc", "Cf", "Cs") for ch in text):
         raise Invalid(f"The {what} name has a character that cannot be in one.")
+    if Path(text).name in ("", "..") or text.endswith("/"):
+        raise Invalid(f"Name the {what} itself, not only the folder it goes in.")
     return Path(path)
 
 

@@ -126,8 +126,8 @@ def ensure_open_day(desk: Desk, day: dt.date) -> None:
     if is_closed(desk, day):
         if day == desk.clock.business_date():  # signed off early, or while this was typed
             raise Conflict(
-                f"Today's books ({day:%a %m/%d/%Y}) are closed: the day was signed off. "
-                "Nothing more can be posted until tomorrow; nothing was posted."
+                f"Today's books ({day:%a %m/%d/%Y}) are closed: the day was signed off, "
+                "and this was not posted. New entries go on tomorrow's date."
             )
         raise Conflict(
             f"The books for {day:%a %m/%d/%Y} are closed; nothing more can be posted to "

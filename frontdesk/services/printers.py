@@ -219,7 +219,7 @@ def assign(desk: Desk, workstation: str, printer_name: str) -> None:
     from frontdesk.services.workstations import check_name
 
     desk.require_manager("choose a workstation's printer")
-    workstation = check_name(workstation)
+    workstation = check_name(workstation, desk.db)
     with desk.writing():
         if not printer_name or printer_name.lower() == FILE_PRINTER.lower():
             desk.db.execute(

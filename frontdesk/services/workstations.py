@@ -47,10 +47,21 @@ def workstations(db: FrontDeskDatabase) -> list[tuple[str, str, str]]:
     ]
 
 
-def check_name(name: str) -> str:
+def check_name(name: str, db: FrontDeskDatabase | None = None) -> str:
     """A workstation's name as typed (FRONT-1), tidied, or Invalid: letters, digits,
-    '-', '_' and '.', at most 32, and not one of the names given to strangers."""
+    '-', '_' and '.', at most 32, and not one of the names given to strangers. Given `db`,
+    a name a drawer or a printer already stands at is taken as it is (one saved before
+    this rule, e.g. with a space), so that what stands there can still be changed."""
     name = one_line(name, "workstation's name", max_length=32, required=True)
+    if (
+        db is not None
+        and db.execute(
+            "SELECT 1 FROM drawers WHERE workstation = ?1"
+            " UNION ALL SELECT 1 FROM workstation_printers WHERE workstation = ?1",
+            (name,),
+        ).fetchone()
+    ):
+        return name
     if not _NAME.match(name) or name.lower().startswith(UNKNOWN_PREFIX):
         raise Invalid("A workstation's name has letters, digits, '-', '_' and '.', e.g. FRONT-1.")
     return name
@@ -109,9 +120,10 @@ def recognise(
     """(the workstation this session is, whether it was recognised): `named` (or
     FRONTDESK_WORKSTATION) first, then the SSH client's address, then the Unix user;
     else `unknown-<address>` (or `unknown-<user>`), not recognised."""
-    explicit = (named or environ.get("FRONTDESK_WORKSTATION", "")).strip()[:32]
+    explicit = (named or environ.get("FRONTDESK_WORKSTATION", "")).strip()
     if explicit:
-        return explicit, True
+        # Named as a workstation is (FRONT-1): a space or an accent becomes '-'.
+        return re.sub(r"[^A-Za-z0-9_.-]", "-", explicit)[:32], True
     address = environ.get("SSH_CONNECTION", "").split(" ")[0].strip()
     for column, value in (("client_address", address), ("unix_user", unix_user)):
         if value:

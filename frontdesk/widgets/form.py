@@ -23,9 +23,9 @@ __all__ = ["Choice", "ErrorLine", "Field", "FormRow", "MoneyInput", "fit", "plai
 # What a message quotes back from a field must not steer the terminal or flood the screen:
 # control characters and right-to-left overrides, runs too long to wrap, pages of text.
 _UNSEEN = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
-_RUN = 64  # characters without a space (a long path still fits)
+_RUN = 76  # characters without a space: what fits on a line of the screen
 _LONG_RUN = re.compile(rf"\S{{{_RUN + 1},}}")
-_MESSAGE = 300  # characters: a few lines at 80 columns
+_MESSAGE = 480  # characters: six lines at 80 columns
 
 
 def plain(*values: object) -> tuple[Text, ...]:
@@ -36,8 +36,9 @@ def plain(*values: object) -> tuple[Text, ...]:
 def readable(message: object) -> str:
     """A message as a person reads it on one screen: a control character or a right-to-left
     override (from what was typed) shown as "\ufffd", a tab as a space, a run of more than
-    64 characters without a space cut short with "\u2026", and a message longer than a few
-    lines cut in its middle (its end says what is wrong)."""
+    76 characters without a space cut in its middle with "\u2026" (a path keeps its start
+    and its file name), and a message longer than six lines cut in its middle (its end
+    says what is wrong)."""
     text = _UNSEEN.sub("\ufffd", str(message).replace("\t", " "))
     text = _LONG_RUN.sub(_shortened, text)
     if len(text) > _MESSAGE:
@@ -46,8 +47,9 @@ def readable(message: object) -> str:
 
 
 def _shortened(run: re.Match) -> str:
-    text = run.group(0)  # a closing quote or full stop stays
-    return text[: _RUN - 2] + "\u2026" + ("" if text[-1].isalnum() else text[-1])
+    """A run cut in its middle: its start and its end (a path's file name) stay."""
+    text = run.group(0)
+    return text[: _RUN // 2 - 1] + "\u2026" + text[-(_RUN // 2) :]
 
 
 @lru_cache(maxsize=4096)

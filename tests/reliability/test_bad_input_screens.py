@@ -36,7 +36,7 @@ from tests.reliability.catalogue import AMOUNTS, DATES, HOSTILE, changed, checks
 Opener = Callable[[object], Awaitable[Screen]]
 
 #: The longest message a person is expected to read in an error line or a notification.
-MAX_MESSAGE = 300
+MAX_MESSAGE = 480  # six lines at 80 columns (widgets.form.readable)
 # What a message shows when it is Python talking, not the desk.
 _PYTHON = re.compile(
     r"Traceback|\b\w+(Error|Exception)\b|object at 0x|NoneType|invalid literal|could not "
