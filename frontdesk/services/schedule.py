@@ -18,8 +18,7 @@ from frontdesk.data.models import (
     ROLES,
     Resource,
 )
-from frontdesk.errors import BadTime, Conflict, Invalid, NotFound
-from frontdesk.errors import echo as quoted
+from frontdesk.errors import BadTime, Conflict, Invalid, NotFound, echo
 from frontdesk.services import audit
 from frontdesk.services.fields import one_line
 
@@ -33,7 +32,6 @@ __all__ = [
     "YEARS_AHEAD",
     "check_reach",
     "date_text",
-    "echo",
     "get_resource",
     "headings_text",
     "list_resources",
@@ -60,11 +58,6 @@ HOLDS_TIME = "status NOT IN ('cancelled', 'no_show')"
 
 
 # -- typed values ------------------------------------------------------------------------
-
-
-def echo(text: str) -> str:
-    """What was typed, short and printable enough to quote back in a message."""
-    return quoted(text)
 
 
 def read_date(text: str, what: str = "date", *, today: dt.date | None = None) -> dt.date:

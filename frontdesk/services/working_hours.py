@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 from frontdesk.data.clock import clock_text, day_bounds, from_stored, parse_time_of_day
 from frontdesk.data.db import write
 from frontdesk.data.models import ROLES, ClosedDay, HoursException
-from frontdesk.errors import BadTime, Conflict, Invalid, NotFound
+from frontdesk.errors import BadTime, Conflict, Invalid, NotFound, echo
 from frontdesk.services import audit
 from frontdesk.services.fields import one_line
 from frontdesk.services.schedule import (
@@ -25,7 +25,6 @@ from frontdesk.services.schedule import (
     WEEKDAYS,
     Intervals,
     check_reach,
-    echo,
     get_resource,
 )
 
